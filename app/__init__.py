@@ -1,0 +1,91 @@
+"""Application factory: configuration, extensions, blueprints, security headers."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, g, jsonify, render_template, request, session
+
+from . import i18n
+from .registry import Registry, load_secret_key
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ASYNC_MODE = "gevent"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    config = config or {}
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    data_dir = Path(config.get("DATA_DIR") or os.environ.get("ATELIER_DATA_DIR") or ROOT / "sessions")
+    app.config.update(
+        DATA_DIR=str(data_dir),
+        SECRET_KEY=load_secret_key(data_dir),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="atelier",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        MAX_CONTENT_LENGTH=256 * 1024,
+        PUBLIC_URL=None,
+        ASYNC_MODE=DEFAULT_ASYNC_MODE,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    registry = Registry(data_dir)
+    app.extensions["registry"] = registry
+
+    from . import realtime
+
+    realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=[],
+                               max_http_buffer_size=64 * 1024, ping_interval=10, ping_timeout=20,
+                               manage_session=False)
+    realtime.init_handlers(registry)
+
+    from .api import bp as api_bp
+    from .web import facilitator, home, organiser, participant, projector, vendor
+
+    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp):
+        app.register_blueprint(bp)
+
+    @app.before_request
+    def _lang_and_csrf():
+        i18n.pick_lang()
+        if "csrf" not in session:
+            session["csrf"] = secrets.token_urlsafe(24)
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        resp.headers["X-Frame-Options"] = "DENY"
+        if request.args.get("lang") in i18n.LANGS:
+            resp.set_cookie("lang", request.args["lang"], max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
+        return resp
+
+    @app.context_processor
+    def _globals():
+        return {"_": i18n.t, "label": i18n.label, "lang": g.get("lang", i18n.DEFAULT),
+                "csrf_token": session.get("csrf", "")}
+
+    def _error(status, key):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": i18n.t(key), "code": key}), status
+        return render_template("error.html", message=i18n.t(key), status=status), status
+
+    app.register_error_handler(404, lambda e: _error(404, "err.page_not_found"))
+    app.register_error_handler(405, lambda e: _error(405, "err.method"))
+    app.register_error_handler(413, lambda e: _error(413, "err.too_large"))
+    app.register_error_handler(400, lambda e: _error(400, "err.body"))
+    app.register_error_handler(500, lambda e: _error(500, "err.server"))
+    return app

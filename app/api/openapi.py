@@ -1,0 +1,120 @@
+"""The OpenAPI 3 document, rendered from the same schemas the server validates with."""
+from __future__ import annotations
+
+from ..rules import validation as V
+
+TYPE_MAP = {
+    "string": {"type": "string"}, "text": {"type": "string"}, "email": {"type": "string", "format": "email"},
+    "phone": {"type": "string"}, "uuid": {"type": "string", "format": "uuid"},
+    "date": {"type": "string", "format": "date"}, "integer": {"type": "integer"}, "number": {"type": "number"},
+    "boolean": {"type": "boolean"},
+}
+
+
+def field_schema(f: V.F) -> dict:
+    if f.type == "enum":
+        s = {"type": "string", "enum": list(f.enum)}
+    elif f.type == "uuid_list":
+        s = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+        if f.max_items:
+            s["maxItems"] = f.max_items
+    elif f.type == "interest":
+        s = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 3}}
+    else:
+        s = dict(TYPE_MAP[f.type])
+    if f.max_len:
+        s["maxLength"] = f.max_len
+    if f.min_len:
+        s["minLength"] = f.min_len
+    if f.minimum is not None:
+        s["minimum"] = f.minimum
+    if f.maximum is not None:
+        s["maximum"] = f.maximum
+    if f.doc:
+        s["description"] = f.doc
+    if f.nullable and not f.required:
+        s["nullable"] = True
+    return s
+
+
+def schema_object(schema: V.Schema) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {k: field_schema(f) for k, f in schema.fields.items()},
+        "required": [k for k, f in schema.fields.items() if f.required],
+    }
+
+
+WID = {"name": "wid", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _id(name):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+ERROR = {"$ref": "#/components/responses/Error"}
+WRITE_OK = {"description": "The record as the caller may see it, and the journal seq.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WriteResult"}}}}
+ANY_OK = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def op(summary, schema=None, params=(), ok=WRITE_OK, tag="write", status="200"):
+    o = {"summary": summary, "tags": [tag], "parameters": [WID, *params],
+         "responses": {status: ok, "4XX": ERROR}}
+    if schema is not None:
+        o["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{schema.name}"}}}}
+    return o
+
+
+def document() -> dict:
+    paths = {
+        "/api/workshops": {"post": {**op("Create a workshop (signs the caller in as organiser)",
+                                         V.WORKSHOP_CREATE, ok=ANY_OK, status="201"), "parameters": []}},
+        "/api/w/{wid}/login/organiser": {"post": op("Organiser sign-in", V.ORGANISER_LOGIN, ok=ANY_OK, tag="auth")},
+        "/api/w/{wid}/login/facilitator": {"post": op("Facilitator sign-in with a personal code",
+                                                      V.FACILITATOR_LOGIN, ok=ANY_OK, tag="auth")},
+        "/api/w/{wid}/state": {"get": op("Everything the caller may see, with its seq", ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/events": {"get": op("Journal events since a seq, filtered for the caller", ok=ANY_OK,
+                                          tag="read", params=[{"name": "since", "in": "query", "required": False,
+                                                               "schema": {"type": "integer", "minimum": 0}}])},
+        "/api/w/{wid}/organisations": {"post": op("Create an organisation", V.ORGANISATION_CREATE)},
+        "/api/w/{wid}/organisations/{oid}": {"patch": op("Edit an organisation", V.ORGANISATION_UPDATE,
+                                                         [_id("oid")])},
+        "/api/w/{wid}/sheets": {"post": op("Create a sheet (offer or need)", V.SHEET_CREATE)},
+        "/api/w/{wid}/sheets/{sid}": {"patch": op("Edit or withdraw a sheet", V.SHEET_UPDATE, [_id("sid")])},
+        "/api/w/{wid}/sheets/{sid}/hide": {"post": op("Hide or restore a sheet", V.HIDE, [_id("sid")])},
+        "/api/w/{wid}/ideas": {"post": op("Propose a synergy idea", V.IDEA_CREATE)},
+        "/api/w/{wid}/ideas/{iid}": {"patch": op("Edit an idea's details", V.IDEA_UPDATE, [_id("iid")])},
+        "/api/w/{wid}/ideas/{iid}/move": {"post": op("Move an idea to a status column", V.IDEA_MOVE,
+                                                     [_id("iid")])},
+        "/api/w/{wid}/ideas/{iid}/b2b": {"post": op("Select or unselect for B2B", V.IDEA_B2B, [_id("iid")])},
+        "/api/w/{wid}/ideas/{iid}/hide": {"post": op("Hide or restore an idea", V.HIDE, [_id("iid")])},
+        "/api/w/{wid}/ideas/{iid}/merge": {"post": op("Merge a duplicate into another idea", V.MERGE,
+                                                      [_id("iid")])},
+        "/api/w/{wid}/ideas/{iid}/history": {"get": op("An idea's history from the journal", ok=ANY_OK,
+                                                       params=[_id("iid")], tag="read")},
+        "/api/w/{wid}/undo": {"post": op("Undo the caller's last move", V.UNDO)},
+        "/api/w/{wid}/b2b": {"get": op("Selected B2B ideas with contacts", ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/facilitators": {"post": op("Create a facilitator code", V.FACILITATOR_CREATE)},
+        "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
+        "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
+    }
+    schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
+    schemas["WriteResult"] = {"type": "object", "properties": {
+        "record": {"type": "object", "nullable": True}, "seq": {"type": "integer"}}, "required": ["record", "seq"]}
+    schemas["Error"] = {"type": "object", "properties": {
+        "error": {"type": "string"}, "code": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "current": {"type": "object", "nullable": True}}, "required": ["error"]}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Atelier synergies API", "version": "1",
+                 "description": "Writes are JSON, idempotent on the client-generated id (or request_id), "
+                                "and checked by version. Errors are in the caller's language."},
+        "paths": paths,
+        "components": {"schemas": schemas, "responses": {"Error": {
+            "description": "Refused: nothing was changed.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
+    }

@@ -1,0 +1,182 @@
+"""Socket.IO: rooms per workshop and role, and the one broadcast point.
+
+Every committed change is sent as ``change`` ``{seq, entity, id, action,
+record}``, with ``record`` filtered for the room's role by
+``app.rules.visibility`` (``None`` means "remove it from your screen").
+Each role room gets a message for *every* event, so a screen that sees a
+gap in ``seq`` knows it missed something and asks ``sync``. Where an
+organisation sees more of its own records (its confidential sheets, its
+ideas, its contact details), a second message with the same ``seq`` goes to
+that organisation's room.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+
+from flask import request
+from flask_socketio import SocketIO, join_room
+
+from .rules import permissions, visibility
+
+socketio = SocketIO()
+log = logging.getLogger("atelier.realtime")
+
+ROLE_ROOMS = ("organiser", "facilitator", "projector", "participant")
+ROOM_ACTION = {"organiser": "room.staff", "facilitator": "room.staff", "projector": "room.projector",
+               "participant": "room.participant"}
+# Socket messages a connection may send per 10 s before being refused.
+SOCKET_RATE = 60
+
+
+def room(wid: str, role: str) -> str:
+    return f"{wid}:{role}"
+
+
+def org_room(wid: str, org: str) -> str:
+    return f"{wid}:org:{org}"
+
+
+def involved_orgs(entity: str, rec: dict | None) -> list[str]:
+    if not rec:
+        return []
+    if entity == "sheet":
+        return [rec.get("organisation_id")]
+    if entity == "idea":
+        return list(rec.get("org_ids") or [])
+    if entity == "organisation":
+        return [rec.get("id")]
+    return []
+
+
+def messages_for(ev: dict, wid: str) -> list[tuple[list[str], dict]]:
+    """Plain function: the (rooms, message) pairs one journal event becomes."""
+    entity, rec = ev["entity"], ev["after"]
+    base = {"seq": ev["seq"], "entity": entity, "id": ev["entity_id"], "action": ev["action"]}
+    groups: dict[str, tuple[list[str], dict]] = {}
+    out = []
+    for role in ROLE_ROOMS:
+        payload = visibility.for_role(entity, rec, role, None)
+        msg = {**base, "record": payload}
+        key = repr(payload)
+        if key in groups:
+            groups[key][0].append(room(wid, role))
+        else:
+            groups[key] = ([room(wid, role)], msg)
+    out.extend(groups.values())
+    public = visibility.for_role(entity, rec, "participant", None)
+    for org in involved_orgs(entity, rec):
+        if not org:
+            continue
+        own = visibility.for_role(entity, rec, "participant", org)
+        if own != public:
+            out.append(([org_room(wid, org)], {**base, "record": own}))
+    return out
+
+
+def publish(ws, events: list[dict]):
+    """Send committed events to every screen allowed to see them, then the counters."""
+    if socketio.server is None:
+        return
+    for ev in events:
+        for rooms, msg in messages_for(ev, ws.id):
+            socketio.emit("change", msg, to=rooms)
+    from .services.workshops import stats
+
+    socketio.emit("stats", {"seq": events[-1]["seq"], "stats": stats(ws)},
+                  to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
+
+
+def storage_alert(ws, message: str):
+    if socketio.server is None:
+        return
+    socketio.emit("storage_error", {"message": message}, to=room(ws.id, "organiser"))
+
+
+def _disconnect_room(name: str):
+    if socketio.server is None:
+        return
+    try:
+        sids = [sid for sid, _ in socketio.server.manager.get_participants("/", name)]
+    except KeyError:
+        sids = []
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def disconnect_device(ws, device_id: str):
+    _disconnect_room(f"{ws.id}:dev:{device_id}")
+
+
+def disconnect_facilitator(ws, fac_id: str):
+    _disconnect_room(f"{ws.id}:fac:{fac_id}")
+
+
+def disconnect_role(ws, role: str):
+    _disconnect_room(room(ws.id, role))
+
+
+_rates: dict[str, deque] = defaultdict(deque)
+
+
+def _rate_ok(sid: str) -> bool:
+    q = _rates[sid]
+    now = time.monotonic()
+    while q and now - q[0] > 10:
+        q.popleft()
+    q.append(now)
+    return len(q) <= SOCKET_RATE
+
+
+def init_handlers(registry):
+    """Thin handlers: authenticate, join rooms, answer ``sync``."""
+    from . import auth
+    from .i18n import t
+    from .services import ServiceError
+    from .services.workshops import events_since
+
+    def _context(data):
+        wid = (data or {}).get("workshop") if isinstance(data, dict) else None
+        ws = registry.get(wid) if isinstance(wid, str) else None
+        if ws is None:
+            return None, None
+        return ws, auth.actor(ws)
+
+    @socketio.on("connect")
+    def on_connect(data=None):
+        ws, actor = _context(data)
+        if ws is None:
+            raise ConnectionRefusedError(t("err.workshop_not_found"))
+        role = actor["role"]
+        action = ROOM_ACTION.get(role)
+        if action is None or permissions.decide(role, action) is not None:
+            raise ConnectionRefusedError(t("err.not_signed_in"))
+        join_room(room(ws.id, role))
+        if role == "participant":
+            if actor.get("org"):
+                join_room(org_room(ws.id, actor["org"]))
+            if actor.get("device"):
+                join_room(f"{ws.id}:dev:{actor['device']}")
+        if role == "facilitator":
+            join_room(f"{ws.id}:fac:{actor['id']}")
+        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": role}, to=request.sid)
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_):
+        _rates.pop(request.sid, None)
+
+    @socketio.on("sync")
+    def on_sync(data=None):
+        if not _rate_ok(request.sid):
+            return {"error": t("err.rate")}
+        ws, actor = _context(data)
+        if ws is None:
+            return {"error": t("err.workshop_not_found")}
+        since = data.get("since") if isinstance(data, dict) else None
+        if isinstance(since, bool) or not isinstance(since, int):
+            return {"error": t("err.number")}
+        try:
+            return events_since(ws, actor, since)
+        except ServiceError as exc:
+            return {"error": t(exc.key)}

@@ -1,0 +1,263 @@
+"""Request schemas as data: one source for server-side validation and for the
+OpenAPI document (``app/api/openapi.py`` renders these same objects).
+
+``validate(schema, data)`` returns ``(clean, errors)``; ``errors`` maps a field
+to a translation key and its parameters, so the API can answer in the
+user's language and the page can show the message next to the field.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import vocab
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+PHONE_RE = re.compile(r"^[0-9+().\s-]{4,40}$")
+# Control characters other than tab/newline are refused; bidi overrides are kept as typed
+# (they are shown as text, never interpreted) but NUL would break exports.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class F:
+    type: str  # string, text, integer, number, boolean, uuid, date, enum, email, phone, uuid_list, interest
+    required: bool = False
+    max_len: int | None = None
+    min_len: int | None = None
+    enum: list | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    max_items: int | None = None
+    nullable: bool = True
+    doc: str = ""
+
+
+@dataclass
+class Schema:
+    name: str
+    fields: dict = field(default_factory=dict)
+
+
+def S(schema_name, **fields):
+    return Schema(schema_name, fields)
+
+
+NAME = F("string", required=True, max_len=120, min_len=1)
+SHORT = F("string", max_len=120)
+
+WORKSHOP_CREATE = S(
+    "WorkshopCreate",
+    name=F("string", required=True, max_len=120, min_len=2),
+    date=F("date"),
+    venue=F("string", max_len=200),
+    zones=F("string", max_len=500, doc="Comma-separated territories"),
+    password=F("string", required=True, min_len=6, max_len=200, nullable=False),
+)
+ORGANISER_LOGIN = S("OrganiserLogin", password=F("string", required=True, max_len=200, nullable=False))
+FACILITATOR_LOGIN = S("FacilitatorLogin", code=F("string", required=True, max_len=40, nullable=False))
+
+ORG_FIELDS = dict(
+    name=NAME,
+    kind=F("enum", enum=vocab.ORG_KINDS),
+    sector=F("string", max_len=20),
+    commune=F("string", max_len=80),
+    postcode=F("string", max_len=10),
+    zone=F("string", max_len=80),
+    contact_name=F("string", max_len=120),
+    email=F("email", max_len=200),
+    phone=F("phone", max_len=40),
+    consent=F("boolean"),
+    presence=F("enum", enum=vocab.PRESENCE),
+    table_no=F("integer", minimum=0, maximum=500),
+)
+ORGANISATION_CREATE = S("OrganisationCreate", id=F("uuid", required=True, nullable=False), **ORG_FIELDS)
+ORGANISATION_UPDATE = S("OrganisationUpdate", version=F("integer", required=True, minimum=1, nullable=False),
+                        request_id=F("uuid"),
+                        **{k: F(**{**v.__dict__, "required": False}) for k, v in ORG_FIELDS.items()})
+
+SHEET_FIELDS = dict(
+    organisation_id=F("uuid"),
+    kind=F("enum", required=True, enum=vocab.SHEET_KINDS, nullable=False),
+    paper_no=F("string", max_len=20),
+    category=F("enum", required=True, enum=vocab.CATEGORY_KEYS, nullable=False),
+    subcategory=F("enum", enum=vocab.SUBCATEGORY_KEYS),
+    title=F("string", required=True, min_len=2, max_len=140, nullable=False),
+    description=F("text", max_len=2000),
+    quantity=F("number", minimum=0, maximum=1e9),
+    unit=F("enum", enum=vocab.UNITS),
+    frequency=F("enum", enum=vocab.FREQUENCIES),
+    available_from=F("date"),
+    available_until=F("date"),
+    condition=F("enum", enum=vocab.CONDITIONS),
+    waste_code=F("string", max_len=20),
+    logistics=F("string", max_len=300),
+    terms=F("enum", enum=vocab.TERMS),
+    visibility=F("enum", enum=vocab.VISIBILITY),
+    anonymous=F("boolean"),
+)
+SHEET_CREATE = S("SheetCreate", id=F("uuid", required=True, nullable=False), **SHEET_FIELDS)
+SHEET_UPDATE = S("SheetUpdate", version=F("integer", required=True, minimum=1, nullable=False),
+                 state=F("enum", enum=vocab.SHEET_STATES, nullable=False), request_id=F("uuid"),
+                 **{k: F(**{**v.__dict__, "required": False}) for k, v in SHEET_FIELDS.items()
+                    if k != "organisation_id"})
+
+IDEA_CREATE = S(
+    "IdeaCreate",
+    id=F("uuid", required=True, nullable=False),
+    kind=F("enum", enum=vocab.IDEA_KINDS),
+    title=F("string", max_len=200),
+    description=F("text", max_len=2000),
+    comment=F("text", max_len=2000),
+    category=F("enum", enum=vocab.CATEGORY_KEYS),
+    sheet_id=F("uuid", doc="The sheet that interests the participant's organisation"),
+    offer_sheet_id=F("uuid"),
+    need_sheet_id=F("uuid"),
+    org_ids=F("uuid_list", max_items=40, doc="Organisations involved (pooling)"),
+)
+IDEA_UPDATE = S(
+    "IdeaUpdate",
+    version=F("integer", required=True, minimum=1, nullable=False),
+    request_id=F("uuid"),
+    title=F("string", max_len=200, min_len=2, nullable=False),
+    description=F("text", max_len=2000),
+    category=F("enum", enum=vocab.CATEGORY_KEYS),
+    interest=F("interest", doc="Map organisation id -> interest 1..3"),
+    facilitator_id=F("uuid"),
+    next_step=F("string", max_len=300),
+    due_date=F("date"),
+    notes=F("text", max_len=4000),
+    meeting_slot=F("string", max_len=40),
+    impact_tonnes=F("number", minimum=0, maximum=1e7),
+    impact_euros=F("number", minimum=0, maximum=1e10),
+    impact_co2=F("number", minimum=0, maximum=1e7),
+    co2_factor=F("number", minimum=0, maximum=1e4),
+    impact_jobs=F("number", minimum=0, maximum=1e4),
+)
+IDEA_MOVE = S(
+    "IdeaMove",
+    version=F("integer", required=True, minimum=1, nullable=False),
+    status=F("enum", required=True, enum=vocab.STATUSES, nullable=False),
+    reason=F("enum", enum=vocab.ABANDON_REASONS),
+    request_id=F("uuid"),
+)
+IDEA_B2B = S("IdeaB2B", version=F("integer", required=True, minimum=1, nullable=False),
+             b2b=F("boolean", required=True, nullable=False), request_id=F("uuid"))
+HIDE = S("Hide", version=F("integer", required=True, minimum=1, nullable=False),
+         hidden=F("boolean", required=True, nullable=False), request_id=F("uuid"))
+MERGE = S("IdeaMerge", version=F("integer", required=True, minimum=1, nullable=False),
+          into_id=F("uuid", required=True, nullable=False), request_id=F("uuid"))
+FACILITATOR_CREATE = S("FacilitatorCreate", id=F("uuid", required=True, nullable=False), name=NAME,
+                       table_no=F("integer", minimum=0, maximum=500))
+UNDO = S("Undo", request_id=F("uuid"))
+INTAKE = S("Intake", open=F("boolean", required=True, nullable=False))
+PHASE = S("Phase", phase=F("enum", required=True, enum=["before", "live", "closed", "locked", "followup"],
+                           nullable=False))
+
+ALL_SCHEMAS = [WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
+               SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
+               FACILITATOR_CREATE, UNDO, INTAKE, PHASE]
+
+
+def _check(f: F, v):
+    """Return (value, error) for one field; error is (key, params) or None."""
+    if v is None or (isinstance(v, str) and v.strip() == "" and f.type not in ("boolean",)):
+        if f.required or not f.nullable:
+            return None, ("err.required", {})
+        return None, None
+    t = f.type
+    if t in ("string", "text", "email", "phone"):
+        if not isinstance(v, str):
+            return None, ("err.type_text", {})
+        v = v.strip() if t != "text" else v.replace("\r\n", "\n").strip()
+        if CONTROL_RE.search(v):
+            return None, ("err.control", {})
+        if f.max_len and len(v) > f.max_len:
+            return None, ("err.too_long", {"max": f.max_len})
+        if f.min_len and len(v) < f.min_len:
+            return None, ("err.too_short", {"min": f.min_len})
+        if t == "email" and not EMAIL_RE.match(v):
+            return None, ("err.email", {})
+        if t == "phone" and not PHONE_RE.match(v):
+            return None, ("err.phone", {})
+        return v, None
+    if t == "uuid":
+        if not isinstance(v, str) or not UUID_RE.match(v):
+            return None, ("err.uuid", {})
+        return str(uuid.UUID(v)), None
+    if t == "uuid_list":
+        if not isinstance(v, list) or not all(isinstance(x, str) and UUID_RE.match(x) for x in v):
+            return None, ("err.uuid", {})
+        if f.max_items and len(v) > f.max_items:
+            return None, ("err.too_many", {"max": f.max_items})
+        return list(dict.fromkeys(str(uuid.UUID(x)) for x in v)), None
+    if t == "enum":
+        if not isinstance(v, str) or v not in f.enum:
+            return None, ("err.choice", {})
+        return v, None
+    if t == "boolean":
+        if isinstance(v, bool):
+            return v, None
+        if v in ("on", "true", "1", 1, 0, "0", "false"):
+            return v in ("on", "true", "1", 1), None
+        return None, ("err.boolean", {})
+    if t in ("integer", "number"):
+        if isinstance(v, bool):
+            return None, ("err.number", {})
+        if isinstance(v, str):
+            try:
+                v = float(v.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+            except ValueError:
+                return None, ("err.number", {})
+        if not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
+            return None, ("err.number", {})
+        if t == "integer":
+            if int(v) != v:
+                return None, ("err.integer", {})
+            v = int(v)
+        if f.minimum is not None and v < f.minimum:
+            return None, ("err.min", {"min": f.minimum if t == "number" else int(f.minimum)})
+        if f.maximum is not None and v > f.maximum:
+            return None, ("err.max", {"max": f.maximum if t == "number" else int(f.maximum)})
+        return v, None
+    if t == "date":
+        if not isinstance(v, str) or len(v) > 10:
+            return None, ("err.date", {})
+        try:
+            return date.fromisoformat(v).isoformat(), None
+        except ValueError:
+            return None, ("err.date", {})
+    if t == "interest":
+        if not isinstance(v, dict) or len(v) > 40:
+            return None, ("err.interest", {})
+        out = {}
+        for k, n in v.items():
+            if not UUID_RE.match(str(k)) or isinstance(n, bool) or n not in (1, 2, 3):
+                return None, ("err.interest", {})
+            out[str(k)] = n
+        return out, None
+    raise ValueError(t)
+
+
+def validate(schema: Schema, data, partial_ok: bool = True):
+    """Check ``data`` against ``schema``: unknown fields are refused, not ignored."""
+    if not isinstance(data, dict):
+        return None, {"_": ("err.body", {})}
+    errors, clean = {}, {}
+    for k in data:
+        if k not in schema.fields:
+            errors[str(k)[:60]] = ("err.unknown_field", {})
+    for name, f in schema.fields.items():
+        if name not in data:
+            if f.required:
+                errors[name] = ("err.required", {})
+            continue
+        v, err = _check(f, data[name])
+        if err:
+            errors[name] = err
+        else:
+            clean[name] = v
+    return clean, errors

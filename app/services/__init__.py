@@ -1,0 +1,79 @@
+"""Use cases: rules + store + journal + broadcast.
+
+Every write goes through :func:`commit`: it runs the change in one store
+transaction (rows + journal), then hands the committed events to
+``app.realtime.publish`` — the one broadcast point. Services raise
+:class:`ServiceError` with a translation key; the API turns it into a
+4xx answer in the user's language.
+"""
+from __future__ import annotations
+
+from ..rules import permissions
+from ..rules.validation import validate
+from ..store import Conflict, NotFound, Replay, StorageError
+
+
+class ServiceError(Exception):
+    def __init__(self, status: int, key: str, params: dict | None = None, *, fields: dict | None = None,
+                 current: dict | None = None, entity: str | None = None):
+        super().__init__(key)
+        self.status, self.key, self.params = status, key, params or {}
+        self.fields = fields or {}
+        self.current = current
+        self.entity = entity
+
+
+def check(schema, data):
+    clean, errors = validate(schema, data)
+    if errors:
+        raise ServiceError(422, "err.invalid", fields=errors)
+    return clean
+
+
+def authorize(ws, actor: dict, action: str, own: bool | None = None):
+    info = ws.store.workshop()
+    key = permissions.decide(actor["role"], action, phase=info["phase"], intake_open=bool(info["intake_open"]),
+                             own=own)
+    if key:
+        raise ServiceError(401 if key == "err.not_signed_in" else 403, key)
+    return info
+
+
+def commit(ws, actor: dict, fn, *, request_id: str | None = None, entity: str | None = None, on_replay=None):
+    """Run ``fn(tx)`` in one transaction, publish its events, return ``(result, seq)``.
+
+    A replayed ``request_id`` returns ``on_replay(seq)`` (or the record it
+    created) without writing anything.
+    """
+    from .. import realtime
+
+    try:
+        with ws.store.tx(actor, request_id) as tx:
+            result = fn(tx)
+    except Replay as r:
+        if entity and r.entity != entity:
+            raise ServiceError(409, "err.id_taken")
+        if on_replay:
+            return on_replay(r.seq), r.seq
+        return ws.store.get(r.entity, r.entity_id), r.seq
+    except Conflict as c:
+        raise ServiceError(409, "err.conflict", current=c.current, entity=entity)
+    except NotFound:
+        raise ServiceError(404, "err.not_found")
+    except StorageError as exc:
+        import logging
+
+        logging.getLogger("atelier").error("storage error on %s: %s", ws.id, exc)
+        realtime.storage_alert(ws, str(exc))
+        raise ServiceError(503, "err.storage")
+    if tx.events:
+        realtime.publish(ws, tx.events)
+        return result, tx.events[-1]["seq"]
+    return result, ws.store.last_seq()
+
+
+def require(ws, entity: str, id_, *, hidden_ok: bool = True):
+    rec = ws.store.get(entity, id_) if isinstance(id_, str) else None
+    if rec is None or (not hidden_ok and rec.get("hidden")):
+        raise ServiceError(404, "err.not_found")
+    return rec

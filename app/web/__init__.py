@@ -1,0 +1,1 @@
+"""Pages, one blueprint per audience; templates mirror them under templates/<audience>/."""

@@ -1,0 +1,2 @@
+from flask import Blueprint
+bp = Blueprint('facilitator', __name__)

@@ -1,0 +1,2 @@
+from flask import Blueprint
+bp = Blueprint('participant', __name__)
