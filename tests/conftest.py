@@ -1,0 +1,29 @@
+"""Shared fixtures: real SQLite files in temporary folders, and helpers."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from app.registry import Registry
+from app.services import workshops
+
+ORGANISER = {"role": "organiser", "id": "organiser", "label": "Organisateur·rice", "org": None}
+
+
+def uid() -> str:
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def registry(tmp_path):
+    reg = Registry(tmp_path / "sessions")
+    yield reg
+    reg.close()
+
+
+@pytest.fixture
+def ws(registry):
+    """An empty live workshop, password 'motdepasse'."""
+    return workshops.create(registry, {"name": "Atelier de test", "date": "2026-11-26", "venue": "Salle des fêtes",
+                                       "password": "motdepasse"})
