@@ -1,2 +1,84 @@
-from flask import Blueprint
-bp = Blueprint('organiser', __name__)
+"""The organiser's page: QR, counters, facilitators, intake, exports."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from .. import auth, qr
+from ..i18n import t
+from ..services import workshops
+from . import urls
+from .common import check_csrf, page, workshop_or_404
+
+bp = Blueprint("organiser", __name__)
+
+
+def _require_organiser(ws):
+    if auth.actor(ws)["role"] != "organiser":
+        abort(redirect(url_for("organiser.page", code=ws.code)))
+
+
+def page_(code):
+    ws = workshop_or_404(code)
+    if auth.actor(ws)["role"] != "organiser":
+        return render_template("organiser/login.html", ws=ws, info=ws.info(), error=None)
+    info = ws.info()
+    wall = url_for("projector.wall", code=ws.code, t=info["projector_token"])
+    return page("organiser/dashboard.html", ws, wall_url=wall, join_url=urls.join_url(ws),
+                boot_extra={"wall_url": wall})
+
+
+bp.add_url_rule("/w/<code>/organiser", "page", page_)
+
+
+@bp.post("/w/<code>/organiser/login")
+def login(code):
+    ws = workshop_or_404(code)
+    check_csrf()
+    from ..api import ratelimit
+    from ..services import ServiceError
+
+    try:
+        ratelimit.check("login", ws.id, request.remote_addr)
+    except ServiceError as exc:
+        return render_template("organiser/login.html", ws=ws, info=ws.info(), error=t(exc.key, **exc.params)), 429
+    if not workshops.check_organiser(ws, request.form.get("password", "")):
+        return render_template("organiser/login.html", ws=ws, info=ws.info(), error=t("err.bad_password")), 403
+    ratelimit.success("login", ws.id, request.remote_addr)
+    auth.sign_in(ws, "organiser")
+    return redirect(url_for("organiser.page", code=ws.code))
+
+
+@bp.get("/w/<code>/qr.png")
+def join_qr(code):
+    """The join QR is public: it is printed on posters anyway."""
+    ws = workshop_or_404(code)
+    table = request.args.get("t", "")
+    url = urls.join_url(ws, int(table) if table.isdigit() else None)
+    return Response(qr.png_bytes(url), mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/w/<code>/facilitators/<fid>/qr.png")
+def facilitator_qr(code, fid):
+    ws = workshop_or_404(code)
+    _require_organiser(ws)
+    fac = ws.store.get("facilitator", fid)
+    if not fac:
+        abort(404)
+    url = f"{urls.base_url()}{url_for('facilitator.board', code=ws.code)}?code={fac['code']}"
+    return Response(qr.png_bytes(url, box_size=8), mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/w/<code>/export/<fmt>")
+def export(code, fmt):
+    """Documents and data out, for the organiser only."""
+    ws = workshop_or_404(code)
+    _require_organiser(ws)
+    from ..exports import web as export_web
+
+    try:
+        data, mimetype, filename = export_web.render(ws, fmt, base_url=urls.base_url(), lang=request.args.get(
+            "lang") or None, options=request.args)
+    except KeyError:
+        abort(404)
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

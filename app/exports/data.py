@@ -1,0 +1,323 @@
+"""A workshop's whole data, read once, as plain dicts, plus the formatting
+helpers every export shares: enum labels, French typography, dates, numbers.
+
+``load(ws)`` reads every table under the store's lock (one consistent
+snapshot) and builds the indexes the documents need. Nothing here writes.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from .. import i18n
+
+LANGS = ("fr", "en")
+NBSP = "\u00a0"
+
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+STATUS_ORDER = ["new", "explore", "soon", "abandoned", "done"]
+
+
+# -- labels and typography ----------------------------------------------------------
+
+def norm_lang(lang: str | None) -> str:
+    return lang if lang in LANGS else "fr"
+
+
+def t(key: str, lang: str, **params) -> str:
+    return i18n.t(key, norm_lang(lang), **params)
+
+
+def label(group: str, value, lang: str) -> str:
+    """``label("status", "new", "fr")`` -> "Nouvelle"; unknown values come back as typed."""
+    if value in (None, ""):
+        return ""
+    key = f"{group}.{value}"
+    text = i18n.t(key, norm_lang(lang))
+    return str(value) if text == key else text
+
+
+_TYPO_BEFORE = re.compile(r"[ \u202f\u2009]+([:;!?»])")
+_TYPO_AFTER = re.compile(r"(«)[ \u202f\u2009]+")
+
+
+def typo(text: str | None, lang: str = "fr") -> str:
+    """French typography: a non-breaking space (U+00A0, which every font has) before : ; ! ? »
+    and after «, replacing the ordinary space typed there. English text is left alone."""
+    if not text:
+        return ""
+    if norm_lang(lang) != "fr":
+        return text
+    if not any(c in text for c in ":;!?«»"):
+        return text
+    text = _TYPO_BEFORE.sub(NBSP + r"\1", text)
+    return _TYPO_AFTER.sub(r"\1" + NBSP, text)
+
+
+def fmt_number(x, lang: str = "fr", decimals: int = 2) -> str:
+    """1234.5 -> "1 234,5" (fr, U+00A0 as thousands separator) or "1,234.5" (en)."""
+    if x is None or x == "":
+        return ""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        return ""
+    s = f"{x:,.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    if s in ("-0", ""):
+        s = "0"
+    if norm_lang(lang) == "fr":
+        s = s.replace(",", NBSP).replace(".", ",")
+    return s
+
+
+def parse_date(value) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def parse_dt(value) -> datetime | None:
+    """An ISO timestamp from the store (UTC) -> a naive datetime in this machine's local time."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone().replace(tzinfo=None)
+
+
+def fmt_date(value, lang: str = "fr") -> str:
+    """"2026-11-26" -> "26 novembre 2026" / "26 November 2026"; "1er" for the first of the month in French."""
+    d = parse_date(value)
+    if d is None:
+        return str(value or "")
+    lang = norm_lang(lang)
+    day = "1er" if (lang == "fr" and d.day == 1) else str(d.day)
+    return f"{day} {MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def fmt_datetime(value, lang: str = "fr") -> str:
+    dt = value if isinstance(value, datetime) else parse_dt(value)
+    if dt is None:
+        return str(value or "")
+    if norm_lang(lang) == "fr":
+        return f"{fmt_date(dt.date(), lang)} à {dt.hour}{NBSP}h{NBSP}{dt.minute:02d}"
+    return f"{fmt_date(dt.date(), lang)}, {dt.hour:02d}:{dt.minute:02d}"
+
+
+def fmt_short_dt(value, lang: str = "fr") -> str:
+    """Compact timestamp for histories: "26/11 14:32" (fr) or "11/26 14:32" (en)."""
+    dt = value if isinstance(value, datetime) else parse_dt(value)
+    if dt is None:
+        return ""
+    if norm_lang(lang) == "fr":
+        return f"{dt.day:02d}/{dt.month:02d} {dt.hour:02d}:{dt.minute:02d}"
+    return f"{dt.month:02d}/{dt.day:02d} {dt.hour:02d}:{dt.minute:02d}"
+
+
+def sort_key(text) -> str:
+    """Case- and accent-insensitive sort key ("Éco" sorts with "eco")."""
+    s = unicodedata.normalize("NFKD", str(text or "")).casefold()
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+def slug(text, max_len: int = 60) -> str:
+    """A file-name-safe ASCII slug."""
+    s = sort_key(text)
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return (s[:max_len].strip("-")) or "x"
+
+
+# -- the snapshot --------------------------------------------------------------
+
+@dataclass
+class Data:
+    lang: str
+    workshop: dict
+    organisations: list  # sorted by name, hidden ones included (flag ``hidden``)
+    sheets: list  # creation order, each with ``ref`` (1, 2, …)
+    ideas: list  # creation order, each with ``ref``
+    facilitators: list
+    devices: list
+    stats: dict
+    orgs_by_id: dict = field(default_factory=dict)
+    sheets_by_id: dict = field(default_factory=dict)
+    ideas_by_id: dict = field(default_factory=dict)
+    facs_by_id: dict = field(default_factory=dict)
+    sheets_by_org: dict = field(default_factory=dict)
+    ideas_by_org: dict = field(default_factory=dict)
+    _events: list | None = None
+    _history: dict | None = None
+    _store: object = None
+
+    # labels
+    def t(self, key, **params) -> str:
+        return t(key, self.lang, **params)
+
+    def label(self, group, value) -> str:
+        return label(group, value, self.lang)
+
+    def typo(self, text) -> str:
+        return typo(text, self.lang)
+
+    def date(self, value) -> str:
+        return fmt_date(value, self.lang)
+
+    def number(self, x) -> str:
+        return fmt_number(x, self.lang)
+
+    def org_name(self, org_id) -> str:
+        o = self.orgs_by_id.get(org_id)
+        return (o or {}).get("name") or ""
+
+    def fac_name(self, fac_id) -> str:
+        f = self.facs_by_id.get(fac_id)
+        return (f or {}).get("name") or ""
+
+    def category_label(self, sheet_or_idea) -> str:
+        cat = self.label("cat", sheet_or_idea.get("category"))
+        sub = self.label("sub", sheet_or_idea.get("subcategory")) if sheet_or_idea.get("subcategory") else ""
+        return f"{cat} › {sub}" if sub else cat
+
+    def quantity(self, sheet) -> str:
+        """"30 t", "1 200 kg", "" when no quantity."""
+        q = sheet.get("quantity")
+        unit = self.label("unit", sheet.get("unit"))
+        if q is None or q == "":
+            return ""
+        return f"{self.number(q)}{NBSP}{unit}" if unit else self.number(q)
+
+    # filters used by several documents
+    def live_orgs(self) -> list:
+        return [o for o in self.organisations if not o.get("hidden")]
+
+    def live_ideas(self) -> list:
+        """Ideas shown in documents: not hidden by moderation, not merged into another."""
+        return [i for i in self.ideas if not i.get("hidden") and not i.get("merged_into")]
+
+    def sheet_public(self, sheet) -> bool:
+        """May this sheet appear in a document everyone may read?"""
+        return (not sheet.get("hidden") and sheet.get("visibility") != "facilitators"
+                and sheet.get("state") != "withdrawn"
+                and not (self.orgs_by_id.get(sheet.get("organisation_id")) or {}).get("hidden"))
+
+    def confidential(self, sheet) -> bool:
+        return sheet.get("visibility") == "facilitators"
+
+    # the journal, read only when a document needs it
+    def events(self) -> list:
+        """Every journal row, ``before``/``after`` decoded."""
+        if self._events is None:
+            from .. import journal
+
+            self._events = journal.all_events(self._store)
+        return self._events
+
+    def status_history(self) -> dict:
+        """idea id -> [(at, actor_label, from_status, to_status, action, reason)], oldest first.
+
+        Read with ``json_extract`` so the big before/after documents are not decoded."""
+        if self._history is None:
+            rows = self._store.rows(
+                "SELECT seq, at, actor_label, action, entity_id, json_extract(before, '$.status') AS b, "
+                "json_extract(after, '$.status') AS a, json_extract(after, '$.abandon_reason') AS r "
+                "FROM events WHERE entity = 'idea' ORDER BY seq")
+            out: dict = {}
+            for r in rows:
+                if r["b"] == r["a"]:
+                    continue
+                out.setdefault(r["entity_id"], []).append(
+                    (r["at"], r["actor_label"], r["b"], r["a"], r["action"], r["r"]))
+            self._history = out
+        return self._history
+
+    def history_summary(self, idea_id) -> str:
+        """"26/11 14:32 Nouvelle (Léa) ; 26/11 15:02 Nouvelle → À approfondir (Table 3)" in one cell."""
+        parts = []
+        for at, who, b, a, _action, reason in self.status_history().get(idea_id, []):
+            when = fmt_short_dt(at, self.lang)
+            what = self.label("status", a) if b is None else f"{self.label('status', b)} → {self.label('status', a)}"
+            if a == "abandoned" and reason:
+                what += f" ({self.label('reason', reason)})"
+            parts.append(f"{when} {what}" + (f" [{who}]" if who else ""))
+        return " ; ".join(parts) if self.lang != "fr" else (NBSP + "; ").join(parts)
+
+
+def load(ws, lang: str = "fr") -> Data:
+    """Read the whole workshop once: one snapshot under the store's lock."""
+    from ..services.workshops import stats as ws_stats
+
+    store = ws.store
+    lang = norm_lang(lang)
+    with store.lock:
+        info = store.workshop()
+        orgs = store.all("organisation")
+        sheets = store.all("sheet")
+        ideas = store.all("idea")
+        facs = store.all("facilitator", order="table_no, name COLLATE NOCASE, id")
+        devices = store.all("device")
+        stats = ws_stats(ws)
+    orgs.sort(key=lambda o: (sort_key(o.get("name")), o["id"]))
+    for n, s in enumerate(sheets, 1):
+        s["ref"] = n
+    for n, i in enumerate(ideas, 1):
+        i["ref"] = n
+        if not isinstance(i.get("org_ids"), list):
+            i["org_ids"] = []
+        if not isinstance(i.get("interest"), dict):
+            i["interest"] = {}
+    d = Data(lang=lang, workshop=info or {}, organisations=orgs, sheets=sheets, ideas=ideas, facilitators=facs,
+             devices=devices, stats=stats, _store=store)
+    d.orgs_by_id = {o["id"]: o for o in orgs}
+    d.sheets_by_id = {s["id"]: s for s in sheets}
+    d.ideas_by_id = {i["id"]: i for i in ideas}
+    d.facs_by_id = {f["id"]: f for f in facs}
+    for s in sheets:
+        d.sheets_by_org.setdefault(s.get("organisation_id"), []).append(s)
+    for i in ideas:
+        for oid in i["org_ids"]:
+            d.ideas_by_org.setdefault(oid, []).append(i)
+    return d
+
+
+def counts(d: Data, *, public: bool = False) -> dict:
+    """Key figures for covers (from the same rules as the live counters)."""
+    s = d.stats
+    return {
+        "organisations": s.get("organisations", 0),
+        "present": s.get("organisations", 0) - s.get("represented", 0),
+        "represented": s.get("represented", 0),
+        "facilitators": s.get("facilitators", 0),
+        "sheets": s.get("sheets", 0),
+        "offers": s.get("offers", 0),
+        "needs": s.get("needs", 0),
+        "ideas": s.get("ideas", 0),
+        "by_status": s.get("by_status", {}),
+        "b2b": s.get("b2b", 0),
+    }
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

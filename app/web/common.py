@@ -1,0 +1,51 @@
+"""What every page blueprint needs: the workshop from its code, CSRF for
+form posts, and the boot data a page's script starts from."""
+from __future__ import annotations
+
+import hmac
+
+from flask import abort, current_app, make_response, render_template, request, session
+
+from .. import auth, i18n
+from ..rules import vocab
+from . import urls
+
+SCRIPT_KEYS = ("js.", "err.", "status.", "cat.", "sub.", "unit.", "freq.", "terms.", "cond.", "org_kind.",
+               "sheet_kind.", "reason.", "presence.", "idea_kind.", "origin.", "conn.", "vis.", "state.")
+
+
+def registry():
+    return current_app.extensions["registry"]
+
+
+def workshop_or_404(code):
+    ws = registry().by_code(code)
+    if ws is None:
+        abort(make_response(render_template("error.html", message=i18n.t("err.bad_join_code"), status=404), 404))
+    return ws
+
+
+def check_csrf():
+    sent = request.form.get("csrf", "")
+    if not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(make_response(render_template("error.html", message=i18n.t("err.csrf"), status=400), 400))
+
+
+def boot(ws, actor, **extra) -> dict:
+    info = ws.info()
+    return {
+        "workshop": ws.id, "code": ws.code, "name": info["name"], "lang": i18n.pick_lang(),
+        "role": actor["role"], "me": {"id": actor.get("id"), "org": actor.get("org"), "label": actor.get("label"),
+                                      "table": actor.get("table")},
+        "join_url": urls.join_url(ws),
+        "i18n": i18n.subset(SCRIPT_KEYS),
+        "vocab": {"categories": vocab.CATEGORIES, "units": vocab.UNITS, "frequencies": vocab.FREQUENCIES,
+                  "statuses": vocab.STATUSES, "reasons": vocab.ABANDON_REASONS, "org_kinds": vocab.ORG_KINDS},
+        **extra,
+    }
+
+
+def page(template: str, ws, **ctx):
+    actor = auth.actor(ws)
+    return render_template(template, ws=ws, info=ws.info(), actor=actor, vocab=vocab,
+                           boot_data=boot(ws, actor, **ctx.pop("boot_extra", {})), **ctx)

@@ -1,0 +1,1 @@
+// Facilitator board: being built.
