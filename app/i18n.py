@@ -31,11 +31,10 @@ def pick_lang() -> str:
         return DEFAULT
     if getattr(g, "lang", None):
         return g.lang
+    # French first: English only when chosen (link, cookie) or asked for in the API header.
     lang = request.args.get("lang") or request.cookies.get("lang")
     if lang not in LANGS:
-        lang = request.accept_languages.best_match(LANGS) or DEFAULT
-        if not request.accept_languages:
-            lang = DEFAULT
+        lang = request.headers.get("X-Lang") if request.headers.get("X-Lang") in LANGS else DEFAULT
     g.lang = lang
     return lang
 

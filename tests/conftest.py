@@ -27,3 +27,13 @@ def ws(registry):
     """An empty live workshop, password 'motdepasse'."""
     return workshops.create(registry, {"name": "Atelier de test", "date": "2026-11-26", "venue": "Salle des fêtes",
                                        "password": "motdepasse"})
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """One real server per test worker (rate limits off; rate-limit tests start their own)."""
+    from tests.live import Server
+
+    srv = Server(tmp_path_factory.mktemp("live") / "sessions").start()
+    yield srv
+    srv.stop()

@@ -36,6 +36,11 @@ def create():
     return redirect(url_for("organiser.page", code=ws.code))
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    return "", 204
+
+
 @bp.get("/join")
 def join_by_code():
     code = request.args.get("code", "")
