@@ -98,6 +98,11 @@ def document() -> dict:
         "/api/w/{wid}/undo": {"post": op("Undo the caller's last move", V.UNDO)},
         "/api/w/{wid}/b2b": {"get": op("Selected B2B ideas with contacts", ok=ANY_OK, tag="read")},
         "/api/w/{wid}/facilitators": {"post": op("Create a facilitator code", V.FACILITATOR_CREATE)},
+        "/api/w/{wid}/join": {"post": op("A participant's phone picks its organisation", V.JOIN, ok=WRITE_OK)},
+        "/api/w/{wid}/logout": {"post": op("Sign this browser out of the workshop", V.EMPTY, ok=ANY_OK, tag="auth")},
+        "/api/w/{wid}/facilitators/{fid}/revoke": {"post": op("Revoke or reinstate a facilitator code", V.REVOKE,
+                                                              [_id("fid")])},
+        "/api/w/{wid}/devices/{did}/revoke": {"post": op("Revoke a participant's device", V.EMPTY, [_id("did")])},
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
     }

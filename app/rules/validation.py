@@ -153,13 +153,16 @@ MERGE = S("IdeaMerge", version=F("integer", required=True, minimum=1, nullable=F
 FACILITATOR_CREATE = S("FacilitatorCreate", id=F("uuid", required=True, nullable=False), name=NAME,
                        table_no=F("integer", minimum=0, maximum=500))
 UNDO = S("Undo", request_id=F("uuid"))
+JOIN = S("Join", organisation_id=F("uuid", required=True, nullable=False))
+REVOKE = S("Revoke", revoked=F("boolean", nullable=False))
+EMPTY = S("Empty")
 INTAKE = S("Intake", open=F("boolean", required=True, nullable=False))
 PHASE = S("Phase", phase=F("enum", required=True, enum=["before", "live", "closed", "locked", "followup"],
                            nullable=False))
 
 ALL_SCHEMAS = [WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
-               FACILITATOR_CREATE, UNDO, INTAKE, PHASE]
+               FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE]
 
 
 def _check(f: F, v):
