@@ -130,6 +130,12 @@ class Recorder(socketio.Client):
         self.on("stats", lambda m: self.stats.append(m))
         self.on("hello", self._hello)
 
+    def close(self):
+        """Disconnect without waiting: python-socketio's own disconnect blocks ~3 s on its reader."""
+        import threading
+
+        threading.Thread(target=self.disconnect, daemon=True).start()
+
     def _hello(self, m):
         self.hello = m
 
