@@ -182,6 +182,10 @@ class Data:
     def typo(self, text) -> str:
         return typo(text, self.lang)
 
+    def colon(self, lab, value) -> str:
+        """"Label : value" with the French non-breaking space, "Label: value" in English."""
+        return f"{lab}{NBSP}: {value}" if self.lang == "fr" else f"{lab}: {value}"
+
     def date(self, value) -> str:
         return fmt_date(value, self.lang)
 
@@ -321,3 +325,110 @@ def counts(d: Data, *, public: bool = False) -> dict:
 
 def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def ensure(source, lang: str = "fr") -> Data:
+    """A :class:`Data` from a Workshop (read now) or from a Data (relabelled if ``lang`` differs)."""
+    if isinstance(source, Data):
+        if source.lang == norm_lang(lang):
+            return source
+        from dataclasses import replace
+
+        return replace(source, lang=norm_lang(lang))
+    return load(source, lang)
+
+
+# -- what a reader may see ------------------------------------------------------
+# ``viewer`` is "organiser" (everything but moderated records), "public" (what any
+# participant may read) or an organisation id (public + that organisation's own).
+
+ORGANISER_VIEW = "organiser"
+PUBLIC_VIEW = "public"
+
+
+def sheet_visible(d: Data, sheet, viewer) -> bool:
+    if not sheet or sheet.get("hidden"):
+        return False
+    if viewer == ORGANISER_VIEW:
+        return True
+    if viewer not in (PUBLIC_VIEW, None) and sheet.get("organisation_id") == viewer:
+        return True
+    return d.sheet_public(sheet)
+
+
+def idea_resource(d: Data, idea, viewer) -> str:
+    """The sheet(s) behind an idea, as the reader may see them."""
+    parts = []
+    for key in ("offer_sheet_id", "need_sheet_id"):
+        s = d.sheets_by_id.get(idea.get(key))
+        if s is None:
+            continue
+        if sheet_visible(d, s, viewer):
+            parts.append(s.get("title") or "")
+        else:
+            parts.append(d.t("exp.masked_resource"))
+    if not parts:
+        return d.label("cat", idea.get("category"))
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts = parts[:1]
+    return " / ".join(parts)
+
+
+def idea_title(d: Data, idea, viewer) -> str:
+    """The idea's title, unless it quotes a sheet this reader may not see (automatic titles do)."""
+    title = idea.get("title") or ""
+    for key in ("offer_sheet_id", "need_sheet_id"):
+        s = d.sheets_by_id.get(idea.get(key))
+        if s and not sheet_visible(d, s, viewer) and (s.get("title") or "\0") in title:
+            return d.t("exp.idea_masked", n=idea["ref"], cat=d.label("cat", idea.get("category")))
+    return title
+
+
+def idea_parties(d: Data, idea, *, limit: int = 8) -> str:
+    """"Provider › Receiver" for an exchange, "A, B, C" for a pooling (at most ``limit`` names)."""
+    ids = idea.get("org_ids") or []
+    names = [d.org_name(o) or "?" for o in ids]
+    if idea.get("kind") == "exchange" and len(names) == 2:
+        return f"{names[0]} › {names[1]}"
+    extra = len(names) - limit
+    shown = ", ".join(names[:limit])
+    return shown + (" " + d.t("exp.more_orgs", n=extra) if extra > 0 else "")
+
+
+def idea_next(d: Data, idea, *, private: bool) -> str:
+    """Next step and due date; with ``private`` the reason an abandoned idea was dropped."""
+    out = idea.get("next_step") or ""
+    if idea.get("due_date"):
+        due = d.t("exp.due", d=d.date(idea["due_date"]))
+        out = f"{out} ({due})" if out else due
+    if private and idea.get("status") == "abandoned" and idea.get("abandon_reason"):
+        reason = d.colon(d.label('status', 'abandoned'), d.label('reason', idea['abandon_reason']))
+        out = f"{reason}. {out}" if out else reason
+    return d.typo(out)
+
+
+def sheet_meta(d: Data, s, *, with_org: bool = False, org_label: str | None = None) -> str:
+    """One line about a sheet: kind, category, quantity, frequency, terms, ref."""
+    parts = [d.t(f"exp.kind.{s.get('kind')}") if s.get("kind") in ("offer", "need") else ""]
+    if with_org:
+        parts.append(org_label if org_label is not None else d.org_name(s.get("organisation_id")))
+    parts += [d.category_label(s), d.quantity(s), d.label("freq", s.get("frequency")),
+              d.label("terms", s.get("terms")), d.label("cond", s.get("condition")),
+              d.t("exp.ref", n=s["ref"])]
+    if s.get("paper_no"):
+        parts.append(d.t("exp.paper_no", n=s["paper_no"]))
+    return " · ".join(p for p in parts if p)
+
+
+def sheet_details(d: Data, s) -> str:
+    parts = []
+    a, b = s.get("available_from"), s.get("available_until")
+    if a or b:
+        span = " ".join(x for x in (d.t("exp.from", d=d.date(a)) if a else "",
+                                    d.t("exp.until", d=d.date(b)) if b else "") if x)
+        parts.append(f"{d.t('exp.available')} {span}")
+    if s.get("waste_code"):
+        parts.append(d.t("exp.waste_code", c=s["waste_code"]))
+    if s.get("logistics"):
+        parts.append(d.colon(d.t('exp.logistics'), s['logistics']))
+    return d.typo(" · ".join(parts))
