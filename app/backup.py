@@ -274,7 +274,10 @@ def backup_changed(registry) -> list[Path]:
 
 
 def start_periodic(app, registry, minutes: float = 5):
-    """Back up changed workshops every ``minutes``, in a background task (gevent or threading)."""
+    """Back up changed workshops every ``minutes``, in a background task (gevent or threading).
+
+    ``app.extensions["backup_stop"].set()`` stops it.
+    """
     seconds = max(float(minutes) * 60.0, 0.2)
     from .realtime import socketio
 
@@ -285,9 +288,13 @@ def start_periodic(app, registry, minutes: float = 5):
 
         sleep = time.sleep
 
+    stop = threading.Event()
+
     def loop():
-        while True:
+        while not stop.is_set():
             sleep(seconds)
+            if stop.is_set():
+                break
             try:
                 backup_changed(registry)
             except Exception:  # never let the loop die
@@ -299,6 +306,7 @@ def start_periodic(app, registry, minutes: float = 5):
         task = threading.Thread(target=loop, name="atelier-backup", daemon=True)
         task.start()
     app.extensions["backup_task"] = task
+    app.extensions["backup_stop"] = stop  # .set() ends the loop after its current sleep
     log.info("automatic backups every %.3g min in %s", seconds / 60, Path(registry.data_dir) / "backups")
     return task
 
