@@ -20,6 +20,23 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'")
 
 
+def _rate_limits_from_env(app):
+    """``ATELIER_RATE_LIMITS='{"login": [5, 2]}'`` tunes limits (tests use small windows)."""
+    import json
+
+    raw = os.environ.get("ATELIER_RATE_LIMITS")
+    if not raw:
+        return
+    try:
+        extra = json.loads(raw)
+    except ValueError:
+        logging.getLogger("atelier").warning("ATELIER_RATE_LIMITS is not JSON: ignored")
+        return
+    if isinstance(extra, dict):
+        app.config["RATE_LIMITS"] = {**(app.config.get("RATE_LIMITS") or {}),
+                                     **{k: (tuple(v) if v else None) for k, v in extra.items()}}
+
+
 def create_app(config: dict | None = None) -> Flask:
     config = config or {}
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
@@ -37,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config.update(config)
+    _rate_limits_from_env(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -12,8 +12,6 @@ that organisation's room.
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict, deque
 
 from flask import request
 from flask_socketio import SocketIO, join_room
@@ -26,8 +24,8 @@ log = logging.getLogger("atelier.realtime")
 ROLE_ROOMS = ("organiser", "facilitator", "projector", "participant")
 ROOM_ACTION = {"organiser": "room.staff", "facilitator": "room.staff", "projector": "room.projector",
                "participant": "room.participant"}
-# Socket messages a connection may send per 10 s before being refused.
-SOCKET_RATE = 60
+# The room a connection may ask for (``auth.room``): its matrix action and the role room it joins.
+ROOM_ASKED = {"staff": "room.staff", "participant": "room.participant", "projector": "room.projector"}
 
 
 def room(wid: str, role: str) -> str:
@@ -117,16 +115,11 @@ def disconnect_role(ws, role: str):
     _disconnect_room(room(ws.id, role))
 
 
-_rates: dict[str, deque] = defaultdict(deque)
-
-
 def _rate_ok(sid: str) -> bool:
-    q = _rates[sid]
-    now = time.monotonic()
-    while q and now - q[0] > 10:
-        q.popleft()
-    q.append(now)
-    return len(q) <= SOCKET_RATE
+    """Messages per connection (``RATE_LIMITS["socket"]``, see app.api.ratelimit)."""
+    from .api import ratelimit
+
+    return ratelimit.hit("socket", sid) is None
 
 
 def init_handlers(registry):
@@ -149,10 +142,13 @@ def init_handlers(registry):
         if ws is None:
             raise ConnectionRefusedError(t("err.workshop_not_found"))
         role = actor["role"]
-        action = ROOM_ACTION.get(role)
-        if action is None or permissions.decide(role, action) is not None:
-            raise ConnectionRefusedError(t("err.not_signed_in"))
-        join_room(room(ws.id, role))
+        asked = data.get("room") if isinstance(data, dict) else None
+        action = ROOM_ACTION.get(role) if asked is None else ROOM_ASKED.get(asked) if isinstance(asked, str) else None
+        refusal = permissions.decide(role, action) if action else "err.forbidden"
+        if refusal:
+            raise ConnectionRefusedError(t(refusal))
+        target = role if asked in (None, "staff", "participant") else asked
+        join_room(room(ws.id, target))
         if role == "participant":
             if actor.get("org"):
                 join_room(org_room(ws.id, actor["org"]))
@@ -164,12 +160,14 @@ def init_handlers(registry):
 
     @socketio.on("disconnect")
     def on_disconnect(*_):
-        _rates.pop(request.sid, None)
+        from .api import ratelimit
+
+        ratelimit.forget("socket", request.sid)
 
     @socketio.on("sync")
     def on_sync(data=None):
         if not _rate_ok(request.sid):
-            return {"error": t("err.rate")}
+            return {"error": t("err.socket_rate"), "code": "err.socket_rate"}
         ws, actor = _context(data)
         if ws is None:
             return {"error": t("err.workshop_not_found")}
@@ -179,4 +177,4 @@ def init_handlers(registry):
         try:
             return events_since(ws, actor, since)
         except ServiceError as exc:
-            return {"error": t(exc.key)}
+            return {"error": t(exc.key), "code": exc.key}

@@ -15,7 +15,8 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import auth
 from ..i18n import t
 from ..rules import visibility
-from ..services import ServiceError, facilitators, ideas, organisations, sheets, workshops
+from ..rules import validation as V
+from ..services import ServiceError, authorize, check, facilitators, ideas, organisations, sheets, workshops
 from . import ratelimit
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -56,7 +57,7 @@ def endpoint(entity: str | None = None, rate: str | None = None):
                 ws = workshops.require_workshop(registry(), wid)
                 actor = auth.actor(ws)
                 if rate:
-                    ratelimit.check(rate, ws.id, actor.get("id") or request.remote_addr)
+                    ratelimit.check_request(rate, ws.id, actor)
                 data = json_body()
                 out = fn(ws, actor, data, **kw)
             except ServiceError as exc:
@@ -91,6 +92,7 @@ def create_workshop():
 @bp.post("/w/<wid>/login/organiser")
 @endpoint(rate="login")
 def login_organiser(ws, actor, data):
+    authorize(ws, actor, "session.sign_in")
     if not isinstance(data, dict) or not workshops.check_organiser(ws, data.get("password")):
         raise ServiceError(403, "err.bad_password")
     ratelimit.success("login", ws.id, request.remote_addr)
@@ -101,6 +103,7 @@ def login_organiser(ws, actor, data):
 @bp.post("/w/<wid>/login/facilitator")
 @endpoint(rate="login")
 def login_facilitator(ws, actor, data):
+    authorize(ws, actor, "session.sign_in")
     fac = workshops.facilitator_by_code(ws, data.get("code") if isinstance(data, dict) else None)
     if not fac:
         raise ServiceError(403, "err.bad_code")
@@ -114,6 +117,8 @@ def login_facilitator(ws, actor, data):
 @bp.post("/w/<wid>/logout")
 @endpoint()
 def logout(ws, actor, data):
+    authorize(ws, actor, "session.sign_out")
+    check(V.EMPTY, data)
     auth.sign_out(ws)
     return {"ok": True}
 
@@ -152,9 +157,8 @@ def update_organisation(ws, actor, data, oid):
 @bp.post("/w/<wid>/join")
 @endpoint("organisation", rate="write")
 def join(ws, actor, data):
-    if actor["role"] != "participant":
-        raise ServiceError(403, "err.forbidden")
-    dev, seq = organisations.join(ws, actor, data.get("organisation_id") if isinstance(data, dict) else None)
+    authorize(ws, actor, "organisation.join")
+    dev, seq = organisations.join(ws, actor, check(V.JOIN, data)["organisation_id"])
     auth.sign_in(ws, "participant", dev["id"])
     return ws.store.get("organisation", dev["organisation_id"]), seq
 
@@ -242,15 +246,16 @@ def create_facilitator(ws, actor, data):
 @bp.post("/w/<wid>/facilitators/<fid>/revoke")
 @endpoint("facilitator")
 def revoke_facilitator(ws, actor, data, fid):
-    revoked = data.get("revoked", True) if isinstance(data, dict) else True
-    if not isinstance(revoked, bool):
-        raise ServiceError(422, "err.boolean")
+    authorize(ws, actor, "facilitator.manage")
+    revoked = check(V.REVOKE, data).get("revoked", True)
     return facilitators.set_revoked(ws, actor, fid, revoked)
 
 
 @bp.post("/w/<wid>/devices/<did>/revoke")
 @endpoint("device")
 def revoke_device(ws, actor, data, did):
+    authorize(ws, actor, "device.revoke")
+    check(V.EMPTY, data)
     return organisations.revoke_device(ws, actor, did)
 
 

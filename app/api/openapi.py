@@ -106,6 +106,14 @@ def document() -> dict:
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
     }
+    from ..rules.permissions import ROUTES
+
+    for path, ops in paths.items():
+        for method, o in ops.items():
+            action = ROUTES.get((method.upper(), path))
+            if action:
+                o["x-action"] = action
+                o["description"] = f"Authorization: `{action}` in the matrix (docs/authorization.md)."
     schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
     schemas["WriteResult"] = {"type": "object", "properties": {
         "record": {"type": "object", "nullable": True}, "seq": {"type": "integer"}}, "required": ["record", "seq"]}

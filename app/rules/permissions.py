@@ -1,69 +1,244 @@
-"""The authorization matrix, as data. Enforced in one place
-(``app.auth.require``) for HTTP and Socket.IO alike, documented in the README
-and tested cell by cell from this same table.
+"""The authorization matrix, as data.
+
+Enforced in one place for each channel: :func:`app.services.authorize` for
+every HTTP route (it calls :func:`decide`), the Socket.IO ``connect`` handler
+for rooms (``room.*``) and the ``sync`` handler (``workshop.read``, through the
+service). ``ROUTES`` and ``SOCKET_EVENTS`` say which action each route and each
+socket event needs; the README table is :func:`markdown_table`, and
+``tests/security/test_matrix.py`` is generated from ``MATRIX`` cell by cell.
 
 Cell values: ``True`` allowed, ``False`` refused, ``"own"`` allowed on the
-participant's own organisation's records only.
+participant's own organisation's records only, ``"consent"`` (reads only)
+allowed for the participant's own organisation or where the organisation
+consented to share.
+
+Phases come on top of the cells (see :func:`decide`): in ``closed`` and when
+intake is closed participants add nothing new; ``locked`` is read-only for all
+but the organiser; in ``followup`` facilitators keep sorting ideas, nobody else
+but the organiser writes.
 """
 from __future__ import annotations
 
 ROLES = ["organiser", "facilitator", "participant", "projector", "anonymous"]
 
+ROLE_LABELS = {"organiser": "organiser", "facilitator": "facilitator", "participant": "participant",
+               "projector": "projector", "anonymous": "anyone else"}
+
 MATRIX = {
-    # action:                organiser facilitator participant projector anonymous
-    "workshop.read":         (True,  True,  True,  True,  False),
-    "workshop.manage":       (True,  False, False, False, False),
-    "organisation.create":   (True,  True,  True,  False, False),
-    "organisation.update":   (True,  True,  "own", False, False),
-    "sheet.create":          (True,  True,  "own", False, False),
-    "sheet.update":          (True,  True,  "own", False, False),
-    "sheet.hide":            (True,  True,  False, False, False),
-    "idea.create":           (True,  True,  "own", False, False),
-    "idea.update":           (True,  True,  False, False, False),
-    "idea.move":             (True,  True,  False, False, False),
-    "idea.b2b":              (True,  True,  False, False, False),
-    "idea.hide":             (True,  True,  False, False, False),
-    "idea.merge":            (True,  True,  False, False, False),
-    "idea.history":          (True,  True,  False, False, False),
-    "facilitator.manage":    (True,  False, False, False, False),
-    "device.revoke":         (True,  False, False, False, False),
-    "intake.set":            (True,  False, False, False, False),
-    "export":                (True,  False, False, False, False),
-    "b2b.contacts":          (True,  True,  False, False, False),
-    "room.staff":            (True,  True,  False, False, False),
-    "room.participant":      (False, False, True,  False, False),
-    "room.projector":        (True,  True,  False, True,  False),
+    # action:                    organiser facilitator participant projector anonymous
+    # -- session and workshop
+    "workshop.create":           (True,  True,  True,  True,  True),
+    "session.sign_in":           (True,  True,  True,  True,  True),
+    "session.sign_out":          (True,  True,  True,  True,  True),
+    "workshop.read":             (True,  True,  True,  True,  False),
+    "workshop.phase":            (True,  False, False, False, False),
+    "workshop.manage":           (True,  False, False, False, False),
+    "intake.set":                (True,  False, False, False, False),
+    "export":                    (True,  False, False, False, False),
+    "facilitator.manage":        (True,  False, False, False, False),
+    "device.revoke":             (True,  False, False, False, False),
+    # -- organisations
+    "organisation.create":       (True,  True,  True,  False, False),
+    "organisation.join":         (False, False, True,  False, False),
+    "organisation.update":       (True,  True,  "own", False, False),
+    # -- sheets (withdraw = update with state "withdrawn")
+    "sheet.create":              (True,  True,  "own", False, False),
+    "sheet.update":              (True,  True,  "own", False, False),
+    "sheet.hide":                (True,  True,  False, False, False),
+    # -- ideas
+    "idea.create":               (True,  True,  "own", False, False),
+    "idea.update":               (True,  True,  False, False, False),
+    "idea.move":                 (True,  True,  False, False, False),
+    "idea.b2b":                  (True,  True,  False, False, False),
+    "idea.hide":                 (True,  True,  False, False, False),
+    "idea.merge":                (True,  True,  False, False, False),
+    "idea.history":              (True,  True,  False, False, False),
+    "b2b.contacts":              (True,  True,  False, False, False),
+    # -- what leaves the server (applied by app.rules.visibility to every payload)
+    "read.organisation":         (True,  True,  True,  True,  False),
+    "read.organisation.contact": (True,  True,  "consent", False, False),
+    "read.sheet":                (True,  True,  True,  True,  False),
+    "read.sheet.confidential":   (True,  True,  "own", False, False),
+    "read.sheet.author":         (True,  True,  False, False, False),
+    "read.idea":                 (True,  True,  "own", True,  False),
+    "read.idea.private":         (True,  True,  False, False, False),
+    "read.hidden":               (True,  True,  False, False, False),
+    "read.facilitator":          (True,  True,  False, False, False),
+    "read.facilitator.code":     (True,  False, False, False, False),
+    "read.device":               (True,  False, False, False, False),
+    "read.workshop.projector_token": (True, False, False, False, False),
+    "read.stats":                (True,  True,  False, True,  False),
+    # -- Socket.IO rooms: joining one is an action too
+    "room.staff":                (True,  True,  False, False, False),
+    "room.participant":          (False, False, True,  False, False),
+    "room.projector":            (True,  True,  False, True,  False),
 }
 
-# Actions that add new content: a participant may do them only while intake is open.
-INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
-# After the event: "locked" is read-only for all but the organiser; in "followup"
-# facilitators may keep sorting ideas.
+DESCRIPTIONS = {
+    "workshop.create": "create a workshop (rate-limited per address)",
+    "session.sign_in": "sign in with the organiser password or a facilitator code (guessing is locked out)",
+    "session.sign_out": "sign out of a workshop",
+    "workshop.read": "the role-filtered state and the journal since a seq",
+    "workshop.phase": "set the phase: before, live, closed, locked, followup",
+    "intake.set": "open or close intake",
+    "workshop.manage": "organiser tools: back up now, restore",
+    "export": "documents and data exports",
+    "facilitator.manage": "create, revoke and reinstate facilitator codes; their QR codes",
+    "device.revoke": "revoke a participant's phone",
+    "organisation.create": "create an organisation (a phone is bound to it)",
+    "organisation.join": "bind this phone to an existing organisation",
+    "organisation.update": "edit an organisation",
+    "sheet.create": "write an offer or need sheet",
+    "sheet.update": "edit or withdraw a sheet",
+    "sheet.hide": "hide or restore a sheet (moderation)",
+    "idea.create": "propose a synergy idea",
+    "idea.update": "edit an idea's details, notes, next step, impact",
+    "idea.move": "move an idea between status columns; undo one's last move",
+    "idea.b2b": "select an idea for B2B",
+    "idea.hide": "hide or restore an idea (moderation)",
+    "idea.merge": "merge a duplicate idea",
+    "idea.history": "an idea's dated history",
+    "b2b.contacts": "the B2B list with every party's contact details",
+    "read.organisation": "organisations (not hidden ones)",
+    "read.organisation.contact": "contact person, email, phone",
+    "read.sheet": "sheets visible to everyone",
+    "read.sheet.confidential": "sheets marked facilitators only, withdrawn sheets",
+    "read.sheet.author": "who typed a sheet",
+    "read.idea": "ideas (participants: their organisation's)",
+    "read.idea.private": "facilitator notes, abandon reason, author, merged ideas",
+    "read.hidden": "hidden (moderated) items",
+    "read.facilitator": "facilitators' names and tables",
+    "read.facilitator.code": "facilitators' personal codes",
+    "read.device": "participants' devices",
+    "read.workshop.projector_token": "the projector link's token",
+    "read.stats": "the live counters pushed on the socket",
+    "room.staff": "socket room with staff payloads",
+    "room.participant": "socket room with participant payloads",
+    "room.projector": "socket room with projector payloads",
+}
+
+# Which action each HTTP route and socket event needs.
+ROUTES = {
+    ("POST", "/api/workshops"): "workshop.create",
+    ("POST", "/api/w/{wid}/login/organiser"): "session.sign_in",
+    ("POST", "/api/w/{wid}/login/facilitator"): "session.sign_in",
+    ("POST", "/api/w/{wid}/logout"): "session.sign_out",
+    ("GET", "/api/w/{wid}/state"): "workshop.read",
+    ("GET", "/api/w/{wid}/events"): "workshop.read",
+    ("POST", "/api/w/{wid}/organisations"): "organisation.create",
+    ("PATCH", "/api/w/{wid}/organisations/{oid}"): "organisation.update",
+    ("POST", "/api/w/{wid}/join"): "organisation.join",
+    ("POST", "/api/w/{wid}/sheets"): "sheet.create",
+    ("PATCH", "/api/w/{wid}/sheets/{sid}"): "sheet.update",
+    ("POST", "/api/w/{wid}/sheets/{sid}/hide"): "sheet.hide",
+    ("POST", "/api/w/{wid}/ideas"): "idea.create",
+    ("PATCH", "/api/w/{wid}/ideas/{iid}"): "idea.update",
+    ("POST", "/api/w/{wid}/ideas/{iid}/move"): "idea.move",
+    ("POST", "/api/w/{wid}/undo"): "idea.move",
+    ("POST", "/api/w/{wid}/ideas/{iid}/b2b"): "idea.b2b",
+    ("POST", "/api/w/{wid}/ideas/{iid}/hide"): "idea.hide",
+    ("POST", "/api/w/{wid}/ideas/{iid}/merge"): "idea.merge",
+    ("GET", "/api/w/{wid}/ideas/{iid}/history"): "idea.history",
+    ("GET", "/api/w/{wid}/b2b"): "b2b.contacts",
+    ("POST", "/api/w/{wid}/facilitators"): "facilitator.manage",
+    ("POST", "/api/w/{wid}/facilitators/{fid}/revoke"): "facilitator.manage",
+    ("POST", "/api/w/{wid}/devices/{did}/revoke"): "device.revoke",
+    ("POST", "/api/w/{wid}/intake"): "intake.set",
+    ("POST", "/api/w/{wid}/phase"): "workshop.phase",
+    ("GET", "/w/{code}/export/{fmt}"): "export",
+    ("GET", "/w/{code}/facilitators/{fid}/qr.png"): "facilitator.manage",
+}
+SOCKET_EVENTS = {
+    "connect": "room.staff | room.participant | room.projector (the room asked for, default: the role's own)",
+    "sync": "workshop.read",
+}
+
+# Adding new content: a participant may do it only while intake is open and the phase is live (or before).
+INTAKE_ACTIONS = {"organisation.create", "organisation.join", "sheet.create", "idea.create"}
+# In "followup" facilitators may keep sorting ideas.
 FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge"}
-READ_ACTIONS = {"workshop.read", "idea.history", "b2b.contacts", "room.staff", "room.participant",
-                "room.projector", "export"}
+# Not writes: allowed in every phase to whoever the cell allows.
+PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
+    "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
+    "workshop.create"}
+READ_ACTIONS = PHASE_FREE  # older name
+PHASES = ["before", "live", "closed", "locked", "followup"]
 
 
 def cell(role: str, action: str):
+    if role not in ROLES:
+        role = "anonymous"
     return MATRIX[action][ROLES.index(role)]
 
 
 def decide(role: str, action: str, *, phase: str = "live", intake_open: bool = True,
            own: bool | None = None) -> str | None:
-    """``None`` if allowed, else the translation key of the refusal."""
+    """``None`` if allowed, else the translation key of the refusal.
+
+    ``own``: for ``"own"`` cells, whether the record belongs to the
+    participant's organisation (``None``: not applicable, allowed).
+    """
     if action not in MATRIX:
         return "err.forbidden"
     c = cell(role, action)
     if c is False:
-        return "err.forbidden" if role != "anonymous" else "err.not_signed_in"
-    if c == "own" and own is False:
+        return "err.not_signed_in" if role not in ROLES or role == "anonymous" else "err.forbidden"
+    if c in ("own", "consent") and own is False:
         return "err.not_yours"
-    if action in READ_ACTIONS or role == "organiser":
+    if action in PHASE_FREE or role == "organiser":
         return None
     if phase == "locked":
         return "err.locked"
     if phase == "followup" and not (role == "facilitator" and action in FOLLOWUP_ACTIONS):
-        return "err.locked"
+        return "err.followup"
     if role == "participant" and action in INTAKE_ACTIONS and (not intake_open or phase == "closed"):
         return "err.intake_closed"
     return None
+
+
+def allowed(role: str, action: str, own: bool | None = None) -> bool:
+    """For reads (visibility): the cell alone, no phase."""
+    c = cell(role, action)
+    if c is True:
+        return True
+    if c in ("own", "consent"):
+        return bool(own)
+    return False
+
+
+def _mark(c) -> str:
+    return {True: "✅", False: "—"}.get(c, f"{c}")
+
+
+def markdown_table() -> str:
+    """The matrix as a Markdown table (README / docs/authorization.md), generated from ``MATRIX``."""
+    by_action: dict[str, list[str]] = {}
+    for (method, path), action in ROUTES.items():
+        by_action.setdefault(action, []).append(f"`{method} {path}`")
+    for event, action in SOCKET_EVENTS.items():
+        if action in MATRIX:
+            by_action.setdefault(action, []).append(f"socket `{event}`")
+    for a in MATRIX:
+        if a.startswith("room."):
+            by_action.setdefault(a, []).append("socket `connect`")
+    head = "| action | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " | what | where |"
+    lines = [head, "|" + "---|" * (len(ROLES) + 3)]
+    for action, cells in MATRIX.items():
+        where = ", ".join(by_action.get(action, [])) or ("every payload (`app/rules/visibility.py`)"
+                                                          if action.startswith("read.") else "")
+        lines.append(f"| `{action}` | " + " | ".join(_mark(c) for c in cells)
+                     + f" | {DESCRIPTIONS.get(action, '')} | {where} |")
+    notes = [
+        "",
+        "✅ allowed, — refused (401 for anyone else, 403 for a signed-in role), "
+        "`own`: the participant's own organisation's records only, "
+        "`consent`: own organisation, or organisations that consented to share their contact details.",
+        "",
+        "Phases, on top of the cells: while intake is closed or the workshop is `closed`, participants add "
+        "nothing new (" + ", ".join(f"`{a}`" for a in sorted(INTAKE_ACTIONS)) + "); `locked` is read-only for "
+        "everyone but the organiser; in `followup` facilitators keep "
+        + ", ".join(f"`{a}`" for a in sorted(FOLLOWUP_ACTIONS)) + " and nobody else but the organiser writes. "
+        "Revoking a facilitator code or a device disconnects its open sockets at once; every request and "
+        "socket message re-reads the code or device, so a revoked one is anyone else from then on.",
+    ]
+    return "\n".join(lines + notes) + "\n"

@@ -27,8 +27,19 @@ def workshop_or_404(code):
 
 def check_csrf():
     sent = request.form.get("csrf", "")
-    if not hmac.compare_digest(sent, session.get("csrf", "")):
+    expected = session.get("csrf", "")
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
         abort(make_response(render_template("error.html", message=i18n.t("err.csrf"), status=400), 400))
+
+
+def require_action(ws, action: str):
+    """Pages that are matrix actions (exports, facilitator QR codes): refuse with a page in the user's language."""
+    from ..rules import permissions
+
+    key = permissions.decide(auth.actor(ws)["role"], action, phase=ws.info()["phase"])
+    if key:
+        status = 401 if key == "err.not_signed_in" else 403
+        abort(make_response(render_template("error.html", message=i18n.t(key), status=status), status))
 
 
 def boot(ws, actor, **extra) -> dict:

@@ -7,7 +7,7 @@ from .. import auth, qr
 from ..i18n import t
 from ..services import workshops
 from . import urls
-from .common import check_csrf, page, workshop_or_404
+from .common import check_csrf, page, require_action, workshop_or_404
 
 bp = Blueprint("organiser", __name__)
 
@@ -60,7 +60,7 @@ def join_qr(code):
 @bp.get("/w/<code>/facilitators/<fid>/qr.png")
 def facilitator_qr(code, fid):
     ws = workshop_or_404(code)
-    _require_organiser(ws)
+    require_action(ws, "facilitator.manage")
     fac = ws.store.get("facilitator", fid)
     if not fac:
         abort(404)
@@ -72,7 +72,7 @@ def facilitator_qr(code, fid):
 def export(code, fmt):
     """Documents and data out, for the organiser only."""
     ws = workshop_or_404(code)
-    _require_organiser(ws)
+    require_action(ws, "export")
     from ..exports import web as export_web
 
     try:
