@@ -25,6 +25,8 @@ def create(ws, actor, data):
     row["consent"] = int(bool(row.get("consent")))
     if actor["role"] == "participant":
         row["presence"] = "present"
+        if ws.store.get("device", actor["device"]):  # this phone already had an organisation: a new binding
+            actor["device"] = new_id()
 
     def fn(tx):
         org = tx.insert("organisation", row)
@@ -51,7 +53,7 @@ def update(ws, actor, org_id, data):
 
 def join(ws, actor, org_id):
     """A participant's phone picks its organisation: a new device row binds them."""
-    authorize(ws, actor, "organisation.create")
+    authorize(ws, actor, "organisation.join")
     org = require(ws, "organisation", org_id)
     if org.get("hidden"):
         raise ServiceError(404, "err.not_found")

@@ -8,7 +8,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import journal
-from ..rules import validation as V, visibility
+from ..rules import permissions, validation as V, visibility
 from ..store import new_id
 from . import ServiceError, authorize, check, commit
 
@@ -59,7 +59,7 @@ def set_intake(ws, actor, data):
 
 
 def set_phase(ws, actor, data):
-    authorize(ws, actor, "workshop.manage")
+    authorize(ws, actor, "workshop.phase")
     clean = check(V.PHASE, data)
     info = ws.store.workshop()
     changes = {"phase": clean["phase"]}
@@ -130,7 +130,7 @@ def state(ws, actor: dict) -> dict:
         "sheets": keep("sheet", sheets),
         "ideas": keep("idea", ideas),
         "facilitators": keep("facilitator", facs),
-        "stats": stats(ws),
+        "stats": stats(ws) if permissions.allowed(role, "read.stats") else None,
         "me": {"role": role, "id": actor.get("id"), "org": org},
     }
 
@@ -151,7 +151,8 @@ def events_since(ws, actor: dict, since: int) -> dict:
         rec = visibility.for_role(ev["entity"], ev["after"], actor["role"], actor.get("org"))
         out.append({"seq": ev["seq"], "entity": ev["entity"], "id": ev["entity_id"], "action": ev["action"],
                     "record": rec})
-    return {"reset": False, "last_seq": last, "events": out, "stats": stats(ws)}
+    return {"reset": False, "last_seq": last, "events": out,
+            "stats": stats(ws) if permissions.allowed(actor["role"], "read.stats") else None}
 
 
 def require_workshop(registry, wid):
