@@ -1,5 +1,12 @@
-"""Idea status transitions: which moves are legal, and what a move changes."""
+"""Idea status transitions: which moves are legal, and what a move changes.
+
+Plain data and functions (no Flask, no SQLite): the service layer applies
+them, the board receives ``TRANSITIONS`` in its boot data so it offers only
+the legal targets, and the unit tests check every pair.
+"""
 from __future__ import annotations
+
+from .vocab import ABANDON_REASONS, STATUSES
 
 # From -> allowed targets. "done" (Réalisée) only once the event is over.
 TRANSITIONS = {
@@ -10,6 +17,7 @@ TRANSITIONS = {
     "done": {"explore", "soon"},
 }
 AFTER_EVENT_PHASES = {"closed", "locked", "followup"}
+BOARD_COLUMNS = ["new", "explore", "soon", "abandoned"]
 
 
 class MoveError(ValueError):
@@ -20,19 +28,35 @@ class MoveError(ValueError):
         self.key = key
 
 
+def allowed_targets(current: str, phase: str) -> list[str]:
+    """The columns a card in ``current`` may go to now, in board order."""
+    ok = TRANSITIONS.get(current, set())
+    return [s for s in STATUSES if s in ok and (s != "done" or phase in AFTER_EVENT_PHASES)]
+
+
 def check_move(current: str, target: str, reason: str | None, phase: str) -> dict:
     """Return the changes a move makes, or raise :class:`MoveError`."""
+    if target not in STATUSES:
+        raise MoveError("err.choice")
     if target == current:
         raise MoveError("err.same_status")
     if target not in TRANSITIONS.get(current, set()):
         raise MoveError("err.transition")
     if target == "done" and phase not in AFTER_EVENT_PHASES:
         raise MoveError("err.done_too_early")
-    if target == "abandoned" and not reason:
-        raise MoveError("err.reason_required")
+    if target == "abandoned":
+        if not reason:
+            raise MoveError("err.reason_required")
+        if reason not in ABANDON_REASONS:
+            raise MoveError("err.choice")
     return {"status": target, "abandon_reason": reason if target == "abandoned" else None}
 
 
 def visible_columns(phase: str) -> list[str]:
-    cols = ["new", "explore", "soon", "abandoned"]
+    cols = list(BOARD_COLUMNS)
     return cols + ["done"] if phase in AFTER_EVENT_PHASES else cols
+
+
+def transitions_json() -> dict:
+    """``TRANSITIONS`` as JSON-friendly lists (for the board's boot data)."""
+    return {k: sorted(v, key=STATUSES.index) for k, v in TRANSITIONS.items()}

@@ -2,6 +2,8 @@
 details, moderation (hide, merge), undo and history."""
 from __future__ import annotations
 
+import json
+
 from .. import journal
 from ..rules import statuses, validation as V
 from ..store import now_iso
@@ -87,23 +89,46 @@ def _live(ws, idea_id):
     return idea
 
 
+def _load(tx, idea_id, version=None, *, allow_hidden=False):
+    """Read the card inside the write's transaction (under the store lock),
+    so checks and write see the same row: two racing moves cannot both pass."""
+    idea = tx.get("idea", idea_id) if isinstance(idea_id, str) else None
+    if idea is None:
+        raise ServiceError(404, "err.not_found")
+    if idea.get("merged_into"):
+        raise ServiceError(404, "err.merged")
+    if idea.get("hidden") and not allow_hidden:
+        raise ServiceError(404, "err.not_found")
+    if version is not None and int(version) != idea["version"]:
+        raise ServiceError(409, "err.conflict", current=idea, entity="idea")
+    return idea
+
+
+def _original(ws, seq):
+    """What a request returned the first time: the record as its journal event left it."""
+    rows = ws.store.rows("SELECT entity, entity_id, after FROM events WHERE seq = ?", [seq])
+    if rows and rows[0]["after"]:
+        return json.loads(rows[0]["after"])
+    return ws.store.get(rows[0]["entity"], rows[0]["entity_id"]) if rows else None
+
+
 def move(ws, actor, idea_id, data):
+    """Move a card to another status column (``reason`` required for *abandoned*)."""
     info = authorize(ws, actor, "idea.move")
     clean = check(V.IDEA_MOVE, data)
-    if clean.get("request_id") and _replayed(ws, clean["request_id"]):
-        return commit(ws, actor, None, request_id=clean["request_id"], entity="idea")
-    idea = _live(ws, idea_id)
-    if idea.get("hidden"):
-        raise ServiceError(404, "err.not_found")
-    if clean["version"] != idea["version"]:
-        raise ServiceError(409, "err.conflict", current=idea, entity="idea")
-    try:
-        changes = statuses.check_move(idea["status"], clean["status"], clean.get("reason"), info["phase"])
-    except statuses.MoveError as exc:
-        raise ServiceError(422, exc.key, fields={"status": (exc.key, {})}) from None
-    changes["status_at"] = now_iso()
-    return commit(ws, actor, lambda tx: tx.update("idea", idea["id"], changes, clean["version"], action="move"),
-                  request_id=clean.get("request_id"), entity="idea")
+
+    def fn(tx):
+        idea = _load(tx, idea_id, clean["version"])
+        try:
+            changes = statuses.check_move(idea["status"], clean["status"], clean.get("reason"), info["phase"])
+        except statuses.MoveError as exc:
+            field = "reason" if exc.key == "err.reason_required" else "status"
+            raise ServiceError(422, exc.key, fields={field: (exc.key, {})}) from None
+        changes["status_at"] = now_iso()
+        return tx.update("idea", idea["id"], changes, idea["version"], action="move")
+
+    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                  on_replay=lambda seq: _original(ws, seq))
 
 
 def _replayed(ws, request_id):
@@ -111,98 +136,139 @@ def _replayed(ws, request_id):
 
 
 def set_b2b(ws, actor, idea_id, data):
+    """Select (or unselect) a card for a B2B meeting."""
     authorize(ws, actor, "idea.b2b")
     clean = check(V.IDEA_B2B, data)
-    if clean.get("request_id") and _replayed(ws, clean["request_id"]):
-        return commit(ws, actor, None, request_id=clean["request_id"], entity="idea")
-    idea = _live(ws, idea_id)
-    return commit(ws, actor, lambda tx: tx.update("idea", idea["id"], {"b2b": int(clean["b2b"])}, clean["version"],
-                                                  action="b2b"),
-                  request_id=clean.get("request_id"), entity="idea")
+
+    def fn(tx):
+        idea = _load(tx, idea_id, clean["version"])
+        return tx.update("idea", idea["id"], {"b2b": int(clean["b2b"])}, idea["version"], action="b2b")
+
+    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                  on_replay=lambda seq: _original(ws, seq))
 
 
 def update(ws, actor, idea_id, data):
+    """Details of a card: description, interest, facilitator in charge, next step, notes…"""
     authorize(ws, actor, "idea.update")
     clean = check(V.IDEA_UPDATE, data)
-    idea = _live(ws, idea_id)
     version = clean.pop("version")
     request_id = clean.pop("request_id", None)
     if clean.get("facilitator_id"):
         require(ws, "facilitator", clean["facilitator_id"])
-    if "interest" in clean and clean["interest"] is not None:
-        bad = [k for k in clean["interest"] if k not in (idea.get("org_ids") or [])]
-        if bad:
-            raise ServiceError(422, "err.invalid", fields={"interest": ("err.interest", {})})
-    return commit(ws, actor, lambda tx: tx.update("idea", idea["id"], clean, version),
-                  request_id=request_id, entity="idea")
+
+    def fn(tx):
+        idea = _load(tx, idea_id, version)
+        if "interest" in clean and clean["interest"] is not None:
+            bad = [k for k in clean["interest"] if k not in (idea.get("org_ids") or [])]
+            if bad:
+                raise ServiceError(422, "err.invalid", fields={"interest": ("err.interest", {})})
+        return tx.update("idea", idea["id"], clean, version)
+
+    return commit(ws, actor, fn, request_id=request_id, entity="idea", on_replay=lambda seq: _original(ws, seq))
 
 
 def set_hidden(ws, actor, idea_id, data):
+    """Moderation: hide a card (a joke, a duplicate) or restore it."""
     authorize(ws, actor, "idea.hide")
     clean = check(V.HIDE, data)
-    idea = _live(ws, idea_id)
-    return commit(ws, actor, lambda tx: tx.update("idea", idea["id"], {"hidden": int(clean["hidden"])},
-                                                  clean["version"], action="hide" if clean["hidden"] else "restore"),
-                  request_id=clean.get("request_id"), entity="idea")
+
+    def fn(tx):
+        idea = _load(tx, idea_id, clean["version"], allow_hidden=True)
+        return tx.update("idea", idea["id"], {"hidden": int(clean["hidden"])}, idea["version"],
+                         action="hide" if clean["hidden"] else "restore")
+
+    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                  on_replay=lambda seq: _original(ws, seq))
 
 
 def merge(ws, actor, idea_id, data):
     """Fold a duplicate into another idea: links and organisations are kept,
-    the duplicate stays in the journal with ``merged_into`` set."""
+    the duplicate stays in the journal with ``merged_into`` set, and the
+    target's history shows the duplicate's events too."""
     authorize(ws, actor, "idea.merge")
     clean = check(V.MERGE, data)
-    dup = _live(ws, idea_id)
-    target = _live(ws, clean["into_id"])
-    if dup["id"] == target["id"]:
-        raise ServiceError(422, "err.invalid", fields={"into_id": ("err.merge_self", {})})
-    orgs = list(dict.fromkeys((target.get("org_ids") or []) + (dup.get("org_ids") or [])))
-    changes = {"org_ids": orgs,
-               "offer_sheet_id": target.get("offer_sheet_id") or dup.get("offer_sheet_id"),
-               "need_sheet_id": target.get("need_sheet_id") or dup.get("need_sheet_id"),
-               "b2b": int(bool(target.get("b2b") or dup.get("b2b"))),
-               "description": "\n\n".join(x for x in (target.get("description"), dup.get("description")) if x) or None,
-               "interest": {**(dup.get("interest") or {}), **(target.get("interest") or {})}}
-    if len(orgs) > 2 and target["kind"] == "exchange":
-        changes["kind"] = "pooling"
 
     def fn(tx):
-        tx.update("idea", dup["id"], {"merged_into": target["id"]}, clean["version"], action="merge")
+        dup = _load(tx, idea_id, clean["version"], allow_hidden=True)
+        target = _load(tx, clean["into_id"])
+        if dup["id"] == target["id"]:
+            raise ServiceError(422, "err.invalid", fields={"into_id": ("err.merge_self", {})})
+        orgs = list(dict.fromkeys((target.get("org_ids") or []) + (dup.get("org_ids") or [])))
+        changes = {"org_ids": orgs,
+                   "offer_sheet_id": target.get("offer_sheet_id") or dup.get("offer_sheet_id"),
+                   "need_sheet_id": target.get("need_sheet_id") or dup.get("need_sheet_id"),
+                   "b2b": int(bool(target.get("b2b") or dup.get("b2b"))),
+                   "description": "\n\n".join(x for x in (target.get("description"), dup.get("description"))
+                                               if x) or None,
+                   "interest": {**(dup.get("interest") or {}), **(target.get("interest") or {})}}
+        if len(orgs) > 2 and target["kind"] == "exchange":
+            changes["kind"] = "pooling"
+            changes["provider_id"] = changes["receiver_id"] = None
+        tx.update("idea", dup["id"], {"merged_into": target["id"]}, dup["version"], action="merge")
         return tx.update("idea", target["id"], changes, action="absorb")
 
-    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea")
+    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                  on_replay=lambda seq: _original(ws, seq + 1))
 
 
 def undo(ws, actor, data):
     """Undo this facilitator's last move (status change), if nobody changed the card since."""
     authorize(ws, actor, "idea.move")
     clean = check(V.UNDO, data or {})
-    if clean.get("request_id") and _replayed(ws, clean["request_id"]):
-        return commit(ws, actor, None, request_id=clean["request_id"], entity="idea")
-    rows = ws.store.rows(
-        "SELECT seq, action, entity_id, before, after FROM events WHERE entity='idea' AND action IN ('move','undo') "
-        "AND actor_id = ? ORDER BY seq DESC LIMIT 1", [actor.get("id") or ""])
-    if not rows or rows[0]["action"] == "undo":
-        raise ServiceError(404, "err.nothing_to_undo")
-    import json as _json
 
-    last = rows[0]
-    before, after = _json.loads(last["before"]), _json.loads(last["after"])
-    idea = _live(ws, last["entity_id"])
-    if idea["version"] != after["version"]:
-        raise ServiceError(409, "err.undo_stale", current=idea, entity="idea")
-    changes = {"status": before["status"], "abandon_reason": before.get("abandon_reason"), "status_at": now_iso()}
-    return commit(ws, actor, lambda tx: tx.update("idea", idea["id"], changes, idea["version"], action="undo"),
-                  request_id=clean.get("request_id"), entity="idea")
+    def fn(tx):
+        rows = tx.conn.execute(
+            "SELECT seq, action, entity_id, before, after FROM events WHERE entity='idea' "
+            "AND action IN ('move','undo') AND actor_id = ? ORDER BY seq DESC LIMIT 1",
+            [actor.get("id") or ""]).fetchall()
+        if not rows or rows[0]["action"] == "undo":
+            raise ServiceError(404, "err.nothing_to_undo")
+        last = rows[0]
+        before, after = json.loads(last["before"]), json.loads(last["after"])
+        idea = tx.get("idea", last["entity_id"])
+        if idea is None or idea.get("merged_into") or idea.get("hidden"):
+            raise ServiceError(404, "err.nothing_to_undo")
+        if idea["version"] != after["version"]:
+            raise ServiceError(409, "err.undo_stale", current=idea, entity="idea")
+        changes = {"status": before["status"], "abandon_reason": before.get("abandon_reason"),
+                   "status_at": now_iso()}
+        return tx.update("idea", idea["id"], changes, idea["version"], action="undo")
+
+    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                  on_replay=lambda seq: _original(ws, seq))
+
+
+HISTORY_SKIP = ("updated_at", "version", "status_at", "created_at")
+
+
+def _family(ws, idea_id) -> list[str]:
+    """The idea and every duplicate merged into it (at any depth)."""
+    ids, frontier = [idea_id], [idea_id]
+    while frontier:
+        marks = ",".join("?" for _ in frontier)
+        frontier = [r["id"] for r in ws.store.rows(f"SELECT id FROM ideas WHERE merged_into IN ({marks})", frontier)
+                    if r["id"] not in ids]
+        ids.extend(frontier)
+    return ids
 
 
 def history(ws, actor, idea_id):
+    """Every change of the card, read from the journal: who, when, what, from → to."""
     authorize(ws, actor, "idea.history")
     require(ws, "idea", idea_id)
+    ids = _family(ws, idea_id)
+    marks = ",".join("?" for _ in ids)
+    rows = ws.store.rows(f"SELECT * FROM events WHERE entity = 'idea' AND entity_id IN ({marks}) ORDER BY seq", ids)
     out = []
-    for ev in journal.history(ws.store, idea_id):
-        b, a = ev["before"] or {}, ev["after"] or {}
-        changes = {k: [b.get(k), a.get(k)] for k in a
-                   if k not in ("updated_at", "version", "status_at") and b.get(k) != a.get(k)} if b else {}
+    for ev in rows:
+        b = json.loads(ev["before"]) if ev["before"] else {}
+        a = json.loads(ev["after"]) if ev["after"] else {}
+        if b:
+            changes = {k: [b.get(k), a.get(k)] for k in a if k not in HISTORY_SKIP and b.get(k) != a.get(k)}
+        else:
+            changes = {"status": [None, a.get("status")]}
         out.append({"seq": ev["seq"], "at": ev["at"], "who": ev["actor_label"], "role": ev["actor_role"],
-                    "action": ev["action"], "changes": changes})
+                    "action": ev["action"], "idea_id": ev["entity_id"], "merged": ev["entity_id"] != idea_id,
+                    "title": a.get("title"), "changes": changes})
     return out
