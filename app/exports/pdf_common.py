@@ -684,7 +684,7 @@ class RefCanvas(Canvas):
 
 
 def build(story, *, title: str, footer: str, lang: str = "fr", pagesize=A4, margins=None, author="",
-          subject="", footer_page=True, page_label=None, on_page=None) -> bytes:
+          subject="", footer_page=True, page_label=None, on_page=None, columns: int = 1) -> bytes:
     """Build ``story`` into PDF bytes in one pass: footer with ``footer`` and "N / M"."""
     buf = io.BytesIO()
     m = margins or (1.8 * cm, 1.6 * cm, 1.8 * cm, 1.8 * cm)  # left, top, right, bottom
@@ -693,8 +693,10 @@ def build(story, *, title: str, footer: str, lang: str = "fr", pagesize=A4, marg
                           creator="Atelier de détection de synergies", lang=lang,
                           invariant=0)
     pw, ph = pagesize
-    frame = Frame(m[0], m[3], pw - m[0] - m[2], ph - m[1] - m[3], id="body", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
+    gutter = 0.8 * cm
+    fw = (pw - m[0] - m[2] - gutter * (columns - 1)) / columns
+    frames = [Frame(m[0] + k * (fw + gutter), m[3], fw, ph - m[1] - m[3], id=f"col{k}", leftPadding=0,
+                    rightPadding=0, topPadding=0, bottomPadding=0) for k in range(columns)]
     foot = fit(clean(footer), FONT, 7.5, pw - m[0] - m[2] - 80)
 
     def _page(canv, doc_):
@@ -716,7 +718,7 @@ def build(story, *, title: str, footer: str, lang: str = "fr", pagesize=A4, marg
         canv.doForm(canv.page_form("__total", FONT, 7.5, MUTED, align="left"))
         canv.restoreState()
 
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page)])
+    doc.addPageTemplates([PageTemplate(id="page", frames=frames, onPage=_page)])
     from reportlab import rl_config
 
     a85 = rl_config.useA85
