@@ -1,0 +1,171 @@
+"""JSON backup of a whole workshop, and restore into a NEW workshop.
+
+The backup holds every row of every table exactly as stored (JSON columns and
+the journal's before/after documents as their stored text), so a restore is a
+copy, not a replay: rows go in with raw SQL in one ``BEGIN IMMEDIATE`` …
+``COMMIT`` on the new file, versions, timestamps and journal ``seq`` numbers
+unchanged. Only the workshop's id and join code are new (in the workshop row
+and in the workshop's own journal entries), so the copy can live next to the
+original.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+
+from ..store import new_id
+
+FORMAT = "atelier-synergies-backup"
+VERSION = 1
+TABLE_ORDER = ["workshop", "organisations", "sheets", "ideas", "facilitators", "devices", "events"]
+
+
+class BackupError(ValueError):
+    """Not a backup this version can restore; ``key`` is a translation key."""
+
+    def __init__(self, message, key="exp.json.bad_format"):
+        super().__init__(message)
+        self.key = key
+
+
+def _columns(conn, table) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])").fetchall()]
+
+
+def dump(ws) -> dict:
+    """Every row of every table, as stored, in one consistent read."""
+    store = ws.store
+    out = {"format": FORMAT, "version": VERSION,
+           "schema_version": store.conn.execute("PRAGMA user_version").fetchone()[0],
+           "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+           "workshop_id": ws.id, "code": ws.code, "tables": {}}
+    with store.lock:
+        store.conn.execute("BEGIN")  # one snapshot across tables
+        try:
+            for table in TABLE_ORDER:
+                order = "seq" if table == "events" else "created_at, id"
+                cur = store.conn.execute(f"SELECT * FROM [{table}] ORDER BY {order}")
+                names = [c[0] for c in cur.description]
+                out["tables"][table] = [dict(zip(names, row)) for row in cur.fetchall()]
+        finally:
+            store.conn.execute("COMMIT")
+    return out
+
+
+def backup(ws) -> bytes:
+    """The backup as UTF-8 JSON bytes (``application/json``)."""
+    return json.dumps(dump(ws), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _load(source) -> dict:
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, (bytes, bytearray)):
+        source = bytes(source).decode("utf-8-sig")
+    try:
+        doc = json.loads(source)
+    except (ValueError, TypeError) as exc:
+        raise BackupError(f"not JSON: {exc}") from None
+    return doc
+
+
+def _check(doc):
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BackupError("not a workshop backup")
+    if doc.get("version") != VERSION:
+        raise BackupError(f"unsupported backup version {doc.get('version')!r}")
+    tables = doc.get("tables")
+    if not isinstance(tables, dict) or not isinstance(tables.get("workshop"), list) \
+            or len(tables["workshop"]) != 1:
+        raise BackupError("the backup has no workshop row")
+    for name, rows in tables.items():
+        if name not in TABLE_ORDER:
+            raise BackupError(f"unknown table {name!r}")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise BackupError(f"table {name!r} is not a list of rows")
+
+
+def _rewrite_workshop_doc(text, old_id, new_id_, new_code):
+    """A journal before/after document of the workshop entity, with the new id and code."""
+    if not text:
+        return text
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(rec, dict):
+        if rec.get("id") == old_id:
+            rec["id"] = new_id_
+        if "code" in rec:
+            rec["code"] = new_code
+    return json.dumps(rec, ensure_ascii=False)
+
+
+def restore(registry, source):
+    """Restore a backup (dict, JSON text or bytes) into a new workshop file; return the Workshop.
+
+    Raises :class:`BackupError` for anything that is not a valid backup; on any
+    failure the new file is removed and nothing is registered."""
+    doc = _load(source)
+    _check(doc)
+    tables = doc["tables"]
+    old = tables["workshop"][0]
+    old_id = old.get("id")
+    wid = new_id()
+    code = registry.unused_code()
+    store = registry.open_new(wid)
+    path = store.path
+    try:
+        conn = store.conn
+        with store.lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for table in TABLE_ORDER:
+                    rows = tables.get(table) or []
+                    if not rows:
+                        continue
+                    cols = _columns(conn, table)
+                    known = set(cols)
+                    for row in rows:
+                        row = dict(row)
+                        if table == "workshop":
+                            row["id"], row["code"] = wid, code
+                        elif table == "events" and row.get("entity") == "workshop":
+                            if row.get("entity_id") == old_id:
+                                row["entity_id"] = wid
+                            for k in ("before", "after"):
+                                row[k] = _rewrite_workshop_doc(row.get(k), old_id, wid, code)
+                        keys = [k for k in row if k in known]
+                        vals = []
+                        for k in keys:
+                            v = row[k]
+                            if isinstance(v, (dict, list)):  # tolerate decoded JSON columns
+                                v = json.dumps(v, ensure_ascii=False)
+                            elif isinstance(v, bool):
+                                v = int(v)
+                            vals.append(v)
+                        conn.execute(f"INSERT INTO [{table}] ({', '.join('[' + k + ']' for k in keys)}) "
+                                     f"VALUES ({', '.join('?' for _ in keys)})", vals)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        _remove(path)
+        raise BackupError(f"the backup's rows do not fit: {exc}") from None
+    except BaseException:
+        store.close()
+        _remove(path)
+        raise
+    return registry.register(store)
+
+
+def _remove(path):
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.remove(str(path) + suffix)
+        except FileNotFoundError:
+            pass
