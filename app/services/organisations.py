@@ -19,8 +19,6 @@ def create(ws, actor, data):
     existing = ws.store.get("organisation", clean["id"])
     if existing:
         return existing, ws.store.last_seq()
-    if _duplicate_name(ws, clean["name"]):
-        raise ServiceError(409, "err.org_exists", fields={"name": ("err.org_exists", {})})
     row = {"kind": "company", "presence": "present", "consent": 0, **clean}
     row["consent"] = int(bool(row.get("consent")))
     if actor["role"] == "participant":
@@ -29,6 +27,9 @@ def create(ws, actor, data):
             actor["device"] = new_id()
 
     def fn(tx):
+        # Checked under the writer lock, so two phones typing the same name at once make one organisation.
+        if _duplicate_name(ws, clean["name"]):
+            raise ServiceError(409, "err.org_exists", fields={"name": ("err.org_exists", {})})
         org = tx.insert("organisation", row)
         if actor["role"] == "participant":
             tx.insert("device", {"id": actor["device"], "organisation_id": org["id"], "revoked": 0})

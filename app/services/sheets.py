@@ -1,15 +1,12 @@
 """Resource sheets (fiches ressources): offers and needs."""
 from __future__ import annotations
 
-from ..rules import validation as V
+from ..rules import validation as V, vocab
 from . import ServiceError, authorize, check, commit, require
 
 
 def create(ws, actor, data):
     clean = check(V.SHEET_CREATE, data)
-    existing = ws.store.get("sheet", clean["id"])
-    if existing:  # replay of a create: same answer, nothing written
-        return existing, ws.store.last_seq()
     if actor["role"] == "participant":
         if clean.get("organisation_id") not in (None, actor.get("org")):
             authorize(ws, actor, "sheet.create", own=False)
@@ -17,6 +14,9 @@ def create(ws, actor, data):
         authorize(ws, actor, "sheet.create", own=bool(actor.get("org")))
     else:
         authorize(ws, actor, "sheet.create")
+    existing = ws.store.get("sheet", clean["id"])
+    if existing:  # replay of a create, after the rights check: same answer, nothing written
+        return existing, ws.store.last_seq()
     if not clean.get("organisation_id"):
         raise ServiceError(422, "err.invalid", fields={"organisation_id": ("err.required", {})})
     org = require(ws, "organisation", clean["organisation_id"])
@@ -29,6 +29,10 @@ def create(ws, actor, data):
 
 
 def _check_dates(clean):
+    """Cross-field rules: the period is in order, the sub-category belongs to the category."""
+    sub, cat = clean.get("subcategory"), clean.get("category")
+    if sub and cat and sub not in vocab.CATEGORIES.get(cat, []):
+        raise ServiceError(422, "err.invalid", fields={"subcategory": ("err.choice", {})})
     a, b = clean.get("available_from"), clean.get("available_until")
     if a and b and b < a:
         raise ServiceError(422, "err.invalid", fields={"available_until": ("err.date_order", {})})
