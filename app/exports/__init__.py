@@ -1,0 +1,94 @@
+"""Everything out the moment it ends: documents and data of a workshop.
+
+One entry point for the web layer and the command line::
+
+    out = export(ws, "pdf", lang="fr", edition="public")
+    out.data, out.content_type, out.filename
+
+Formats (``FORMATS``): ``pdf`` (the workshop book), ``org-reports`` (zip of
+per-organisation PDFs), ``letter`` (resource-exchange letter), ``posters``
+(join poster + table tents + facilitator cards; needs ``base_url``), ``xlsx``,
+``csv`` (zip of CSV files, or one table with ``table=``), ``json`` (backup).
+The modules can also be used directly: see each one's docstring.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMATS = {
+    # name: (extension, content type, French file suffix, English file suffix)
+    "pdf": ("pdf", "application/pdf", "livret", "book"),
+    "org-reports": ("zip", "application/zip", "bilans-structures", "organisation-reports"),
+    "letter": ("pdf", "application/pdf", "lettre-ressources", "resource-letter"),
+    "posters": ("pdf", "application/pdf", "affiches-qr", "qr-posters"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "donnees", "data"),
+    "csv": ("zip", "application/zip", "donnees-csv", "data-csv"),
+    "json": ("json", "application/json", "sauvegarde", "backup"),
+}
+
+
+@dataclass
+class Export:
+    data: bytes
+    content_type: str
+    filename: str
+
+
+def filename(ws, fmt: str, lang: str = "fr", *, suffix: str = "") -> str:
+    from .data import slug
+
+    ext, _, fr, en = FORMATS[fmt]
+    info = ws.store.workshop() or {}
+    base = slug(info.get("name") or ws.code, 40)
+    return f"{base}-{fr if lang == 'fr' else en}{suffix}.{ext}"
+
+
+def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, edition: str = "organiser",
+           group_by: str = "organisation", size: str = "A4", delimiter: str = ";", table: str | None = None,
+           contact: str | None = None, progress=None) -> Export:
+    """Build one export of workshop ``ws`` (an ``app.registry.Workshop``).
+
+    ``progress(done, total)`` is called along the way for ``org-reports`` (the only
+    format that can take several seconds on a big workshop). Raises ``ValueError``
+    for an unknown format or option, and when ``posters`` has no ``base_url``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    ext, ctype, _, _ = FORMATS[fmt]
+    suffix = ""
+    if fmt == "pdf":
+        from .pdf_book import book
+
+        body = book(ws, lang=lang, edition=edition, group_by=group_by)
+        suffix = "-public" if edition == "public" else ""
+    elif fmt == "org-reports":
+        from .pdf_reports import org_reports_zip
+
+        body = org_reports_zip(ws, lang=lang, progress=progress)
+    elif fmt == "letter":
+        from .pdf_letter import letter
+
+        body = letter(ws, lang=lang, contact=contact)
+    elif fmt == "posters":
+        if not base_url:
+            raise ValueError("posters need base_url (the address phones use)")
+        from .pdf_posters import printables
+
+        body = printables(ws, base_url, lang=lang, size=size)
+    elif fmt == "xlsx":
+        from .tables import xlsx
+
+        body = xlsx(ws, lang=lang)
+    elif fmt == "csv":
+        from . import tables
+
+        if table:
+            if table not in tables.TABLES:
+                raise ValueError(f"unknown table {table!r}")
+            body = tables.csv_table(ws, table, lang=lang, delimiter=delimiter)
+            return Export(body, "text/csv; charset=utf-8", filename(ws, fmt, lang, suffix=f"-{table}")[:-4] + ".csv")
+        body = tables.csv_zip(ws, lang=lang, delimiter=delimiter)
+    else:
+        from .backup_json import backup
+
+        body = backup(ws)
+    return Export(body, ctype, filename(ws, fmt, lang, suffix=suffix))

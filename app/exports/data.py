@@ -145,7 +145,8 @@ def sort_key(text) -> str:
 
 def slug(text, max_len: int = 60) -> str:
     """A file-name-safe ASCII slug."""
-    s = sort_key(text)
+    s = sort_key(str(text or "").replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+                 .replace("ß", "ss"))
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
     return (s[:max_len].strip("-")) or "x"
 
