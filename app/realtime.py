@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from flask import request
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from .rules import permissions, visibility
 

@@ -153,8 +153,8 @@ SOCKET_EVENTS = {
     "sync": "workshop.read",
 }
 
-# Adding new content: a participant may do it only while intake is open and the phase is live (or before).
-INTAKE_ACTIONS = {"organisation.create", "organisation.join", "sheet.create", "idea.create"}
+# Adding new content: a participant may do it only while intake is open and the phase is not closed.
+INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
 # In "followup" facilitators may keep sorting ideas.
 FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge"}
 # Not writes: allowed in every phase to whoever the cell allows.
@@ -242,3 +242,19 @@ def markdown_table() -> str:
         "socket message re-reads the code or device, so a revoked one is anyone else from then on.",
     ]
     return "\n".join(lines + notes) + "\n"
+
+
+def document() -> str:
+    """docs/authorization.md: ``python -m app.rules.permissions > docs/authorization.md``."""
+    return ("# Authorization matrix\n\n"
+            "Generated from `app/rules/permissions.py` (`MATRIX`, `ROUTES`, `SOCKET_EVENTS`) by "
+            "`python -m app.rules.permissions > docs/authorization.md`; `tests/security/test_matrix.py` "
+            "checks every cell over HTTP and Socket.IO on a real server, in every phase.\n\n"
+            "Enforced in one place per channel: `app.services.authorize` (HTTP routes and the socket `sync`), "
+            "the socket `connect` handler in `app/realtime.py` (rooms), and `app/rules/visibility.py` for "
+            "every payload that leaves the server (the `read.*` rows).\n\n"
+            + markdown_table())
+
+
+if __name__ == "__main__":
+    print(document(), end="")

@@ -1,0 +1,1 @@
+"""Security tests share tests/conftest.py's session ``server``; helpers live in ``tests.security.world``."""
