@@ -386,11 +386,11 @@ def idea_title(d: Data, idea, viewer) -> str:
 
 
 def idea_parties(d: Data, idea, *, limit: int = 8) -> str:
-    """"Provider › Receiver" for an exchange, "A, B, C" for a pooling (at most ``limit`` names)."""
+    """"Provider → Receiver" for an exchange, "A, B, C" for a pooling (at most ``limit`` names)."""
     ids = idea.get("org_ids") or []
     names = [d.org_name(o) or "?" for o in ids]
     if idea.get("kind") == "exchange" and len(names) == 2:
-        return f"{names[0]} › {names[1]}"
+        return f"{names[0]} → {names[1]}"
     extra = len(names) - limit
     shown = ", ".join(names[:limit])
     return shown + (" " + d.t("exp.more_orgs", n=extra) if extra > 0 else "")

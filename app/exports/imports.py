@@ -485,6 +485,9 @@ def import_sheets(ws, content: bytes, filename: str = "", *, dry_run: bool = Fal
         if not errs and clean.get("available_from") and clean.get("available_until") and \
                 clean["available_until"] < clean["available_from"]:
             errors.append(_msg(lang, "available_until", ("err.date_order", {})))
+        sub, cat = clean.get("subcategory"), clean.get("category")
+        if sub and cat and sub not in vocab.CATEGORIES.get(cat, []):  # the service's own rule
+            errors.append(_msg(lang, "subcategory", ("err.choice", {})))
         if errors:
             rejected.append({"line": line, "errors": errors, "reason": "; ".join(errors)})
         else:

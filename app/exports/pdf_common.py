@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
@@ -83,13 +84,37 @@ def register_fonts() -> frozenset:
 
 register_fonts()
 
+
+def _symbol_chars() -> frozenset:
+    """Characters Vera lacks but the PDF standard Symbol font has (arrows, Greek, maths): drawn
+    with Symbol, which every PDF reader has built in (nothing embedded, nothing to install)."""
+    from reportlab.pdfbase.rl_codecs import RL_Codecs
+
+    RL_Codecs.register()
+    out = set()
+    for cp in range(0x80, 0x2700):
+        ch = chr(cp)
+        if cp in _DRAWABLE:
+            continue
+        try:
+            ch.encode("symbol")
+        except (UnicodeError, LookupError):
+            continue
+        out.add(ch)
+    return frozenset(out)
+
+
+SYMBOL = "Symbol"
+SYMBOL_CHARS = _symbol_chars()
+_SYM_RE = re.compile("[" + re.escape("".join(sorted(SYMBOL_CHARS))) + "]+") if SYMBOL_CHARS else None
+
 # Characters with no drawable form in the font but an obvious text substitute.
 _SUBST = {
-    "\u2192": "->", "\u2190": "<-", "\u2194": "<->", "\u21d2": "=>", "\u2212": "-", "\u2010": "-",
+    "\u2010": "-",
     "\u2011": "-", "\u2012": "-", "\u2043": "-", "\u2116": "No", "\u2713": "v", "\u2714": "v",
     "\u2717": "x", "\u2718": "x", "\u2605": "*", "\u2606": "*", "\u25cf": "\u2022", "\u25aa": "\u2022",
     "\u2032": "'", "\u2033": '"', "\u2044": "/", "\u2215": "/", "\u2264": "<=", "\u2265": ">=",
-    "\u2260": "!=", "\u2248": "~", "\u221e": "inf", "\u00ad": "", "\u2028": " ", "\u2029": " ",
+    "\u00ad": "", "\u2028": " ", "\u2029": " ",
     "\u202f": NBSP, "\u2007": NBSP, "\u2060": "", "\ufeff": "",
 }
 
@@ -98,7 +123,7 @@ _SUBST = {
 def _char(ch: str) -> str | None:
     """The drawable text for one character; ``None`` means "cannot be drawn"."""
     cp = ord(ch)
-    if cp in _DRAWABLE:
+    if cp in _DRAWABLE or ch in SYMBOL_CHARS:
         return ch
     if ch in _SUBST:
         return _SUBST[ch]
@@ -179,11 +204,27 @@ def truncate(text: str, n: int) -> str:
 _widths: dict = {}
 
 
+def _runs(text: str):
+    """[(is_symbol, run)] of a text that contains Symbol characters."""
+    out, pos = [], 0
+    for m in _SYM_RE.finditer(text):
+        if m.start() > pos:
+            out.append((False, text[pos:m.start()]))
+        out.append((True, m.group()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
 def width(text: str, font: str, size: float) -> float:
     key = (text, font)
     w = _widths.get(key)
     if w is None:
-        w = pdfmetrics.stringWidth(text, font, 1000)
+        if _SYM_RE is not None and not text.isascii() and _SYM_RE.search(text):
+            w = sum(pdfmetrics.stringWidth(r, SYMBOL if sym else font, 1000) for sym, r in _runs(text))
+        else:
+            w = pdfmetrics.stringWidth(text, font, 1000)
         if len(_widths) > 200000:
             _widths.clear()
         _widths[key] = w
@@ -331,6 +372,19 @@ class Text:
             ops.append(_rgb(color) + " rg")
             self.color = color
         ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        if _SYM_RE is not None and not text.isascii() and _SYM_RE.search(text):
+            for sym, run in _runs(text):
+                if sym:
+                    ops.append(f"{self.doc.getInternalFontName(SYMBOL)} {size:.2f} Tf")
+                    ops.append("(" + run.encode("symbol").decode("latin-1").translate(_ESC) + ") Tj")
+                    self.cur = None
+                else:
+                    self._chunks(run, font, size)
+            return
+        self._chunks(text, font, size)
+
+    def _chunks(self, text, font, size):
+        ops = self.ops
         f = _font(font)
         for subset, chunk in _split(f, text, self.doc):
             key = (font, subset, size)
