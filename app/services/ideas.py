@@ -97,10 +97,10 @@ def _load(tx, idea_id, version=None, *, allow_hidden=False):
         raise ServiceError(404, "err.not_found")
     if idea.get("merged_into"):
         raise ServiceError(404, "err.merged")
-    if idea.get("hidden") and not allow_hidden:
-        raise ServiceError(404, "err.not_found")
     if version is not None and int(version) != idea["version"]:
         raise ServiceError(409, "err.conflict", current=idea, entity="idea")
+    if idea.get("hidden") and not allow_hidden:
+        raise ServiceError(404, "err.not_found")
     return idea
 
 
