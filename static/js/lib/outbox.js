@@ -17,8 +17,11 @@ export class Outbox {
 
   entries() {
     const out = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
+    // Snapshot the keys first: removing a damaged entry while walking localStorage by index
+    // would shift the indexes and skip the entry after it (a good one would wait for the next pass).
+    const keys = [];
+    for (let i = 0; i < localStorage.length; i++) keys.push(localStorage.key(i));
+    for (const key of keys) {
       if (!key || !key.startsWith(this.prefix)) continue;
       try {
         const e = JSON.parse(localStorage.getItem(key));
