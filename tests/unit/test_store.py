@@ -216,3 +216,45 @@ def test_disk_full_refuses_the_write_and_keeps_every_acknowledged_one(ws):
     rec, _ = organisations.create(ws, ORGANISER, {**_org(999), "id": failed})
     assert rec["id"] == failed
     assert ws.store.scalar("SELECT COUNT(*) FROM organisations WHERE id = ?", [failed]) == 1
+
+
+def test_read_only_data_folder_through_the_api_gives_503_no_ack_and_an_organiser_alert(tmp_path, caplog):
+    """The whole path: HTTP write refused by SQLite -> 503 err.storage in French, nothing stored, no
+    ``record``/``seq`` in the answer, the organiser's screen gets ``storage_error``, reads keep working."""
+    from app import create_app, realtime
+
+    app = create_app({"DATA_DIR": str(tmp_path / "sessions"), "ASYNC_MODE": "threading"})
+    client = app.test_client()
+    r = client.post("/api/workshops", json={"name": "Atelier", "password": "motdepasse"})
+    assert r.status_code == 201
+    wid = r.get_json()["workshop"]
+    r = client.post(f"/api/w/{wid}/organisations", json={"id": uid(), "name": "Menuiserie"})
+    assert r.status_code == 200
+    org = r.get_json()["record"]
+    sock = realtime.socketio.test_client(app, flask_test_client=client, auth={"workshop": wid})
+    assert sock.is_connected()
+    sock.get_received()
+
+    registry = app.extensions["registry"]
+    ws = registry.get(wid)
+    ro = ReadOnlyStore(ws.store.path)
+    ws.store.close()
+    ws.store = ro
+    ro.make_read_only()
+    before = counts(ro)
+    sheet_id = uid()
+    r = client.post(f"/api/w/{wid}/sheets", json={"id": sheet_id, "organisation_id": org["id"], "kind": "offer",
+                                                  "category": "packaging", "title": "Palettes"})
+    assert r.status_code == 503
+    body = r.get_json()
+    assert body["code"] == "err.storage" and "rien n’a été enregistré" in body["error"]
+    assert "record" not in body and "seq" not in body  # no acknowledgement
+    assert counts(ro) == before and ro.get("sheet", sheet_id) is None
+    alerts = [m for m in sock.get_received() if m["name"] == "storage_error"]
+    assert alerts and "readonly" in alerts[0]["args"][0]["message"]
+    assert any("storage error" in rec.message for rec in caplog.records)
+    # reads keep working
+    assert client.get(f"/api/w/{wid}/state").status_code == 200
+    assert client.get(f"/api/w/{wid}/events?since=0").get_json()["events"]
+    sock.disconnect()
+    registry.close()
