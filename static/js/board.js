@@ -439,7 +439,7 @@ $('#q').addEventListener('input', () => { clearTimeout(qTimer); qTimer = setTime
 function restoreFilters() {
   let saved = null;
   try { saved = JSON.parse(sessionStorage.getItem(`board-filters:${W}`) || 'null'); } catch { saved = null; }
-  if (!saved) { if (me().table !== null && me().table !== undefined) $('#scope-mine').checked = true; return; }
+  if (!saved) return;
   $('#q').value = saved.q || '';
   (saved.scope === 'mine' ? $('#scope-mine') : $('#scope-all')).checked = true;
   $('#f-cat').value = saved.category || ''; $('#f-origin').value = saved.origin || '';
