@@ -207,3 +207,26 @@ def test_details_create_and_conflict_notice(browser, server, world):
     a.wait_for_selector(f'{card("soon", i2)} .card-notice', timeout=20000)  # replayed: 409, current state shown
     assert db_idea(server, world, i2)["status"] == "soon"
     a.screenshot(path="/tmp/board-conflict.png")
+
+
+def test_paper_sheets_entry_keeps_the_organisation(browser, server, world):
+    a = sign_in(browser, server, world, 0)
+    a.goto(server.url(f"/w/{world['ws']['code']}/facilitator/paper"))
+    a.wait_for_selector("body[data-ready='1']")
+    a.fill("#p-org", "Ferme des Absents")
+    assert a.get_attribute("#p-org-status", "data-state") == "new"
+    a.select_option("#p-cat", "waste")
+    a.fill("#p-no", "7")
+    a.fill("#p-title", "Fumier de cheval")
+    a.keyboard.press("Enter")
+    a.wait_for_selector("#p-recent li .state.saved")
+    assert a.input_value("#p-org") == "Ferme des Absents" and a.input_value("#p-no") == "8"
+    a.keyboard.type("Paille")  # focus is back on the title
+    a.keyboard.press("Enter")
+    a.wait_for_selector("#p-recent li:nth-child(2) .state.saved")
+    st = world["organiser"].get(api(server, world["ws"], "/state")).json()
+    org = next(o for o in st["organisations"] if o["name"] == "Ferme des Absents")
+    assert org["presence"] == "represented" and org["table_no"] == 1
+    got = sorted((s["paper_no"], s["title"]) for s in st["sheets"] if s["organisation_id"] == org["id"])
+    assert got == [("7", "Fumier de cheval"), ("8", "Paille")]
+    assert a.errors == []
