@@ -15,7 +15,7 @@ let interestOpen = null;
 const outbox = new Outbox(W, {
   onAck: (e, res) => { if (res && res.record) live.apply({ entity: e.kind, id: res.record.id, record: res.record, seq: res.seq }); render(); },
   onReject: (e) => { toast(`${t('js.rejected')} ${e.error || ''}`, 'error'); render(); },
-  onChange: () => schedule(),
+  onChange: () => { schedule(); renderConn(); },
   onCorrupt: () => toast(t('js.outbox_corrupt'), 'error'),
 });
 
@@ -25,6 +25,18 @@ function schedule() { if (!frame) frame = requestAnimationFrame(() => { frame = 
 function myOrg() { return live.me && live.me.org; }
 function orgName(id) { const o = live.maps.organisations.get(id); return o ? o.name : '?'; }
 function intakeOpen() { return !live.info || (live.info.intake_open && !['closed', 'locked', 'followup'].includes(live.info.phase)); }
+function locked() { return !!live.info && live.info.phase === 'locked'; }
+
+// ---------- connection: say it plainly, and that nothing typed is lost ----------
+let conn = 'starting';
+let wasOnline = false;
+function renderConn() {
+  const waiting = outbox.pending().length;
+  const down = conn === 'offline' || (conn === 'reconnecting' && wasOnline) || (waiting > 0 && outbox.pending().some((e) => e.attempts > 0));
+  const note = $('#offline-note');
+  note.hidden = !down;
+  if (down) note.textContent = `${t('js.offline_note')}${waiting ? ` ${t('js.waiting_count', { n: waiting })}` : ''}`;
+}
 
 // ---------- join ----------
 function renderJoin() {
@@ -145,7 +157,7 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
         : el('p', { class: 'state saved', text: s.state === 'withdrawn' ? t('state.withdrawn') : t('js.state_saved') });
     li.append(state);
     if (s.visibility === 'facilitators') li.append(el('p', { class: 'muted', text: t('vis.facilitators') }));
-    if (!pending && !rejected && s.state !== 'withdrawn') {
+    if (!pending && !rejected && s.state !== 'withdrawn' && !locked()) {
       li.append(el('div', { class: 'row gap' },
         el('button', { class: 'btn', type: 'button', onclick: () => openSheetForm(s.kind, s), 'aria-label': `${t('js.edit')} — ${s.title}`, text: t('js.edit') }),
         el('button', { class: 'btn danger', type: 'button', onclick: () => withdraw(s), 'aria-label': `${t('js.withdraw')} — ${s.title}`, text: t('js.withdraw') })));
@@ -199,8 +211,15 @@ function render() {
   $('#join').hidden = !!org;
   $('#space').hidden = !org;
   const closed = !intakeOpen();
-  $('#closed-note').hidden = !closed;
-  for (const b of ['#add-offer', '#add-need']) $(b).disabled = closed;
+  const note = $('#closed-note');
+  note.hidden = !closed;
+  if (closed) {
+    note.dataset.reason = locked() ? 'locked' : 'closed';
+    note.textContent = locked() ? t('js.locked_note') : t('js.closed_note');
+  }
+  for (const b of ['#add-offer', '#add-need', '#pool-form button[type=submit]', '#org-form button[type=submit]']) $(b).disabled = closed;
+  $('#sheet-form button[type=submit]').disabled = locked() || (closed && !editing);
+  renderConn();
   if (!org) { renderJoin(); return; }
   $('#my-org-name').textContent = orgName(org);
 
@@ -253,7 +272,11 @@ function render() {
 $('#room-kind').addEventListener('change', render);
 $('#room-cat').addEventListener('change', render);
 
-live.on((kind) => { if (kind !== 'seq' && kind !== 'conn') schedule(); if (kind === 'connected') outbox.flush(); });
+live.on((kind, detail) => {
+  if (kind === 'conn') { conn = detail; if (detail === 'online') wasOnline = true; renderConn(); return; }
+  if (kind !== 'seq') schedule();
+  if (kind === 'connected') outbox.flush();
+});
 live.on((kind, detail) => { if (kind === 'refused') toast(detail, 'error'); });
 
 async function start() {
