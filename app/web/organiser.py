@@ -73,12 +73,17 @@ def export(code, fmt):
     """Documents and data out, for the organiser only."""
     ws = workshop_or_404(code)
     require_action(ws, "export")
-    from ..exports import web as export_web
+    from ..exports import FORMATS, export as build
+    from ..i18n import pick_lang
 
-    try:
-        data, mimetype, filename = export_web.render(ws, fmt, base_url=urls.base_url(), lang=request.args.get(
-            "lang") or None, options=request.args)
-    except KeyError:
+    if fmt not in FORMATS:
         abort(404)
+    opts = {"edition": request.args.get("edition", "organiser"), "group_by": request.args.get("group", "organisation"),
+            "size": request.args.get("size", "A4"), "delimiter": "," if request.args.get("sep") == "comma" else ";"}
+    try:
+        out = build(ws, fmt, lang=pick_lang(), base_url=urls.base_url(), **opts)
+    except ValueError:
+        abort(404)
+    data, mimetype, filename = out.data, out.content_type, out.filename
     return Response(data, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
