@@ -36,6 +36,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -418,13 +419,13 @@ def cmd_backup(args) -> int:
     try:
         targets = reg.all() if args.workshop == "all" else [w for w in [_find(reg, args.workshop)] if w]
         if not targets:
-            print(t("backup.not_found", ref=args.workshop), file=__import__("sys").stderr)
+            print(t("backup.not_found", ref=args.workshop), file=sys.stderr)
             return 2
         for ws in targets:
             try:
                 path = backup_now(ws, args.dest)
             except (OSError, sqlite3.Error) as exc:
-                print(t("backup.failed", error=str(exc)), file=__import__("sys").stderr)
+                print(t("backup.failed", error=str(exc)), file=sys.stderr)
                 return 1
             print(t("backup.done", file=str(path)))
     finally:
@@ -433,8 +434,6 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    import sys
-
     from .i18n import t
 
     if args.list:
