@@ -136,6 +136,8 @@ def events(ws, actor, data):
         since = int(request.args.get("since", "0"))
     except ValueError:
         raise ServiceError(422, "err.number")
+    if since < 0:
+        raise ServiceError(422, "err.min", {"min": 0})
     return workshops.events_since(ws, actor, since)
 
 
