@@ -287,16 +287,3 @@ class Store:
             self.conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
-
-    def backup_to(self, dest_path):
-        """Online copy with the SQLite backup API, in small steps so writers keep going."""
-        dest = sqlite3.connect(str(dest_path))
-        try:
-            src = sqlite3.connect(self.path, timeout=10)
-            try:
-                src.backup(dest, pages=256, sleep=0.001)
-            finally:
-                src.close()
-        finally:
-            dest.close()
-        return dest_path

@@ -16,6 +16,8 @@ def create(ws, actor, data):
         authorize(ws, actor, "sheet.create")
     existing = ws.store.get("sheet", clean["id"])
     if existing:  # replay of a create, after the rights check: same answer, nothing written
+        if clean.get("organisation_id") and existing["organisation_id"] != clean["organisation_id"]:
+            raise ServiceError(409, "err.id_taken")
         return existing, ws.store.last_seq()
     if not clean.get("organisation_id"):
         raise ServiceError(422, "err.invalid", fields={"organisation_id": ("err.required", {})})

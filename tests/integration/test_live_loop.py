@@ -141,3 +141,16 @@ def test_server_prints_the_phone_url_and_a_qr(server):
 
     text = qr.terminal(f"{server.base}/j/ABCDEF")
     assert len(text.splitlines()) >= 18 and ("█" in text or "▀" in text)
+
+
+def test_reusing_another_organisations_sheet_id_is_refused(server):
+    ws, organiser = server.new_workshop()
+    first, _ = server.participant(ws, "Fonderie du Val")
+    second, _ = server.participant(ws, "Laiterie")
+    body = {"id": uid(), "kind": "offer", "category": "energy", "title": "Chaleur fatale du four"}
+    url = server.url(f"/api/w/{ws['workshop']}/sheets")
+    assert first.post(url, json=body).status_code == 200
+    r = second.post(url, json={**body, "title": "Autre chose"})
+    assert r.status_code == 409 and r.json()["error"] == "Cet identifiant est déjà utilisé."
+    titles = [s["title"] for s in organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()["sheets"]]
+    assert titles == ["Chaleur fatale du four"]
