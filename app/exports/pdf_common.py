@@ -318,8 +318,14 @@ def _font(name):
     return f
 
 
+_RGB: dict = {}
+
+
 def _rgb(color) -> str:
-    return f"{color.red:.3f} {color.green:.3f} {color.blue:.3f}"
+    s = _RGB.get(id(color))
+    if s is None or s[0] is not color:
+        s = _RGB[id(color)] = (color, f"{color.red:.3f} {color.green:.3f} {color.blue:.3f}")
+    return s[1]
 
 
 def _split(f, text, doc):
