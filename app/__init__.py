@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, session
 
-from . import i18n
+from . import compress, i18n
 from .registry import Registry, load_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         resp.headers["X-Frame-Options"] = "DENY"
         if request.args.get("lang") in i18n.LANGS:
             resp.set_cookie("lang", request.args["lang"], max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
-        return resp
+        return compress.gzip_response(resp)
 
     @app.context_processor
     def _globals():
