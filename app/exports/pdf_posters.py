@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.units import cm
 
 from . import data as D
-from .pdf_common import ACCENT, BOLD, FONT, INK, MUTED, RULE, RefCanvas, Text, clean, fill_rect, fit, width, wrap
+from .pdf_common import ACCENT, BOLD, FONT, INK, MUTED, RULE, RefCanvas, Text, clean, fill_rect, fit, wrap
 
 SIZES = {"A4": A4, "A3": A3}
 

@@ -11,7 +11,6 @@ import pytest
 from app.cli import main
 from app.exports import backup_json
 from app.registry import Registry
-from app.services import workshops
 from tests.exports.conftest import BASE_URL, pdf_reader
 from tests.exports.factory import build_workshop
 

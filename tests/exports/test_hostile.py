@@ -67,3 +67,11 @@ def test_clean_and_wrap_units():
     assert clean("a\n\n\n\nb", multiline=True) == "a\n\nb"
     lines = wrap(LONG_WORD, FONT, 9, 100)
     assert len(lines) > 5 and "".join(lines) == LONG_WORD
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "org-reports", "letter", "posters", "xlsx", "csv", "json"])
+def test_empty_workshop_exports(ws, fmt):
+    out = export(ws, fmt, base_url=BASE_URL, edition="public")
+    assert out.data
+    if out.content_type == "application/pdf":
+        assert len(pdf_reader(out.data).pages) >= 1
