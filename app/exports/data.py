@@ -309,7 +309,12 @@ def load(ws, lang: str = "fr") -> Data:
 
 def counts(d: Data, *, public: bool = False) -> dict:
     """Key figures for covers (from the same rules as the live counters)."""
-    s = d.stats
+    s = dict(d.stats)
+    if public:  # the public edition counts only the sheets it shows
+        shown = [x for x in d.sheets if d.sheet_public(x)]
+        s["sheets"] = len(shown)
+        s["offers"] = sum(1 for x in shown if x.get("kind") == "offer")
+        s["needs"] = sum(1 for x in shown if x.get("kind") == "need")
     return {
         "organisations": s.get("organisations", 0),
         "present": s.get("organisations", 0) - s.get("represented", 0),

@@ -101,7 +101,7 @@ def idea_grid(d: D.Data, ideas, viewer, *, b2b=False) -> Grid:
 
 def cover(d: D.Data, edition: str, *, title_key="exp.book.title") -> list:
     w = d.workshop
-    k = D.counts(d)
+    k = D.counts(d, public=edition == "public")
     story = [Spacer(1, 2.2 * cm),
              Block([(Style(BOLD, 11, color=MUTED), clean(d.t(title_key)))], keep=1, space_after=4),
              Heading(c(d, w.get("name")), 0, "cover", size=24, toc_title=clean(d.t("exp.figures"))),

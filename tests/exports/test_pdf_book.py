@@ -93,3 +93,9 @@ def test_group_by_category_and_english(demo_data):
 def test_bad_options():
     with pytest.raises(ValueError):
         book(None, edition="secret")
+
+
+def test_public_cover_counts_public_sheets(demo_data, book_public):
+    first = norm(pdftotext(book_public, first=1, last=1))
+    shown = sum(1 for s in demo_data.sheets if demo_data.sheet_public(s))
+    assert shown < 278 and f"{shown} Fiches ressources" in first
