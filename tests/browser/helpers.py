@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 PHONES = [
     {**PHONE},
     {**PHONE, "viewport": {"width": 375, "height": 667}},
@@ -92,6 +92,8 @@ def layout_problems(page, *, min_target=44) -> list[str]:
 def shot(page, name: str, full_page: bool = True):
     SHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+    if full_page:
+        page.evaluate("window.scrollTo(0, 0)")  # a sticky header otherwise lands mid-page
     page.screenshot(path=str(SHOTS / f"{safe}.png"), full_page=full_page)
 
 
