@@ -130,7 +130,7 @@ def init_handlers(registry):
     from .services.workshops import events_since
 
     def _context(data):
-        wid = (data or {}).get("workshop") if isinstance(data, dict) else None
+        wid = data.get("workshop") if isinstance(data, dict) else None
         ws = registry.get(wid) if isinstance(wid, str) else None
         if ws is None:
             return None, None

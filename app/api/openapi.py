@@ -30,6 +30,8 @@ def field_schema(f: V.F) -> dict:
         s["minimum"] = f.minimum
     if f.maximum is not None:
         s["maximum"] = f.maximum
+    elif f.type == "integer":
+        s["maximum"] = V.MAX_INT
     if f.doc:
         s["description"] = f.doc
     if f.nullable and not f.required:

@@ -19,6 +19,7 @@ EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 PHONE_RE = re.compile(r"^[0-9+().\s-]{4,40}$")
 # Control characters other than tab/newline are refused; bidi overrides are kept as typed
 # (they are shown as text, never interpreted) but NUL would break exports.
+MAX_INT = 2 ** 53 - 1
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -221,6 +222,8 @@ def _check(f: F, v):
             if int(v) != v:
                 return None, ("err.integer", {})
             v = int(v)
+            if abs(v) > MAX_INT:  # beyond what SQLite and JavaScript hold exactly
+                return None, ("err.max", {"max": MAX_INT}) if v > 0 else ("err.min", {"min": -MAX_INT})
         if f.minimum is not None and v < f.minimum:
             return None, ("err.min", {"min": f.minimum if t == "number" else int(f.minimum)})
         if f.maximum is not None and v > f.maximum:
