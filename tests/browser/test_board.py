@@ -223,7 +223,7 @@ def test_paper_sheets_entry_keeps_the_organisation(browser, server, world):
     assert a.input_value("#p-org") == "Ferme des Absents" and a.input_value("#p-no") == "8"
     a.keyboard.type("Paille")  # focus is back on the title
     a.keyboard.press("Enter")
-    a.wait_for_selector("#p-recent li:nth-child(2) .state.saved")
+    a.wait_for_selector("#p-recent li:has-text('Paille') .state.saved")
     st = world["organiser"].get(api(server, world["ws"], "/state")).json()
     org = next(o for o in st["organisations"] if o["name"] == "Ferme des Absents")
     assert org["presence"] == "represented" and org["table_no"] == 1
