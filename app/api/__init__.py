@@ -274,6 +274,15 @@ def phase(ws, actor, data):
     return rec, seq
 
 
+@bp.post("/w/<wid>/backup")
+@endpoint()
+def backup_now(ws, actor, data):
+    from ..backup import on_demand
+
+    check(V.EMPTY, data)
+    return on_demand(ws, actor)
+
+
 @bp.get("/openapi.json")
 def openapi():
     from .openapi import document

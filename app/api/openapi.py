@@ -107,6 +107,7 @@ def document() -> dict:
         "/api/w/{wid}/devices/{did}/revoke": {"post": op("Revoke a participant's device", V.EMPTY, [_id("did")])},
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
+        "/api/w/{wid}/backup": {"post": op("Back up the workshop file now (organiser)", V.EMPTY, ok=ANY_OK)},
     }
     from ..rules.permissions import ROUTES
 

@@ -145,6 +145,7 @@ ROUTES = {
     ("POST", "/api/w/{wid}/devices/{did}/revoke"): "device.revoke",
     ("POST", "/api/w/{wid}/intake"): "intake.set",
     ("POST", "/api/w/{wid}/phase"): "workshop.phase",
+    ("POST", "/api/w/{wid}/backup"): "workshop.manage",
     ("GET", "/w/{code}/export/{fmt}"): "export",
     ("GET", "/w/{code}/facilitators/{fid}/qr.png"): "facilitator.manage",
 }

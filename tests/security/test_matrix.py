@@ -171,6 +171,10 @@ def p_phase(w, v):
     return lambda s: s.post(w.api("/phase"), json={"phase": w.phase})
 
 
+def p_backup(w, v):
+    return lambda s: s.post(w.api("/backup"), json={})
+
+
 def p_export(w, v):
     return lambda s: s.get(w.srv.url(f"/w/{w.code}/export/json"))
 
@@ -203,6 +207,7 @@ PERFORMERS = {
     ("POST", "/api/w/{wid}/devices/{did}/revoke"): p_device_revoke,
     ("POST", "/api/w/{wid}/intake"): p_intake,
     ("POST", "/api/w/{wid}/phase"): p_phase,
+    ("POST", "/api/w/{wid}/backup"): p_backup,
     ("GET", "/w/{code}/export/{fmt}"): p_export,
 }
 
