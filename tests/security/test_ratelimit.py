@@ -1,5 +1,6 @@
 """Rate limits and lock-outs, on a real server with rate limits on (small windows
-through ATELIER_RATE_LIMITS so the tests stay fast)."""
+through ATELIER_RATE_LIMITS so the tests stay fast; wide enough that a loaded
+CI machine still makes its attempts inside them)."""
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ import requests
 from tests.live import Server
 from tests.security.world import FR, PASSWORD, World, snapshot_db, uid
 
-WINDOW = 3
-LIMITS = {"login": [5, WINDOW], "write": [20, WINDOW], "write_ip": [30, 6], "workshop": None,
-          "socket": [10, WINDOW]}
+WINDOW = 12
+LIMITS = {"login": [5, WINDOW], "write": [20, WINDOW], "write_ip": [40, 20], "workshop": None,
+          "socket": [10, 5]}
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def limited(tmp_path_factory):
     old = os.environ.get("ATELIER_RATE_LIMITS")
     os.environ["ATELIER_RATE_LIMITS"] = json.dumps(LIMITS)
     try:
-        srv = Server(tmp_path_factory.mktemp("limited") / "sessions", rate_limits=True).start()
+        srv = Server(tmp_path_factory.mktemp("limited") / "sessions", rate_limits=True).start(timeout=90)
     finally:
         if old is None:
             os.environ.pop("ATELIER_RATE_LIMITS", None)
@@ -92,27 +93,27 @@ def test_a_script_is_blocked_but_not_a_person(limited):
         return session.post(w.api("/sheets"), json={"id": uid(), "kind": "offer", "category": "other",
                                                     "title": f"Fiche {n}"})
 
-    time.sleep(LIMITS["write_ip"][1] + 1)  # the world's own writes are forgotten
     # a person: a handful of sheets, typed one after the other
     for n in range(8):
         assert sheet(w.pb, n).status_code == 200
     # a script on one phone: blocked after the per-device limit, with a French message, nothing written
     statuses = []
     for n in range(LIMITS["write"][0] + 5):
-        before = snapshot_db(w.db_path) if n == LIMITS["write"][0] + 2 else None
+        before = snapshot_db(w.db_path)
         r = sheet(w.pa, n)
         statuses.append(r.status_code)
-        if before is not None:
+        if r.status_code == 429:
             _french_429(r, "err.rate")
             assert snapshot_db(w.db_path) == before
-    assert statuses.count(200) == LIMITS["write"][0] and statuses.count(429) == 5
+    # the phone's own organisation (made by World) counted too
+    assert statuses[:LIMITS["write"][0] - 1] == [200] * (LIMITS["write"][0] - 1), statuses
+    assert statuses[-4:] == [429] * 4, statuses
     time.sleep(WINDOW + 1.2)
     assert sheet(w.pa, 99).status_code == 200, "after the window the phone writes again"
 
 
 def test_a_script_changing_cookies_hits_the_per_address_limit(limited):
     w = World(limited, devices=0, name="Cookies jetables")
-    time.sleep(LIMITS["write_ip"][1] + 1)  # the world's own writes are forgotten
     codes = []
     for n in range(LIMITS["write_ip"][0] + 3):
         phone = requests.Session()
@@ -133,7 +134,7 @@ def test_socket_messages_are_limited_per_connection(limited):
         assert refused[0]["error"] == FR["err.socket_rate"]
         assert "events" in second.call("sync", {"workshop": w.wid, "since": 0}, timeout=10), \
             "another connection is not affected"
-        time.sleep(WINDOW + 0.5)
+        time.sleep(LIMITS["socket"][1] + 0.5)
         assert "events" in first.call("sync", {"workshop": w.wid, "since": 0}, timeout=10)
     finally:
         first.disconnect()
@@ -152,7 +153,7 @@ def test_request_body_size_is_limited(limited):
 
 def test_workshop_creation_is_limited_per_address(tmp_path, monkeypatch):
     monkeypatch.setenv("ATELIER_RATE_LIMITS", json.dumps({"workshop": [3, 60]}))
-    limited = Server(tmp_path / "sessions", rate_limits=True).start()
+    limited = Server(tmp_path / "sessions", rate_limits=True).start(timeout=90)
     try:
         _workshops(limited, 3)
     finally:
