@@ -41,7 +41,7 @@ class Server:
         self.proc = None
         self.log_path = self.data_dir.parent / f"server-{self.port}.log"
 
-    def start(self, timeout=20):
+    def start(self, timeout=90):
         args = [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                 "--data-dir", str(self.data_dir), "--public-url", self.base, "--async-mode", self.async_mode,
                 *self.extra_args]

@@ -22,11 +22,13 @@ def _title(offer, need, orgs_by_id, lang="fr"):
 
 def create(ws, actor, data):
     clean = check(V.IDEA_CREATE, data)
-    existing = ws.store.get("idea", clean["id"])
-    if existing:
-        return existing, ws.store.last_seq()
     role = actor["role"]
     authorize(ws, actor, "idea.create", own=bool(actor.get("org")) if role == "participant" else None)
+    existing = ws.store.get("idea", clean["id"])
+    if existing:  # a replay, answered only after the rights check
+        if role == "participant" and actor.get("org") not in (existing.get("org_ids") or []):
+            raise ServiceError(409, "err.id_taken")
+        return existing, ws.store.last_seq()
     offer = need = None
     org_ids = list(clean.get("org_ids") or [])
     if role == "participant":

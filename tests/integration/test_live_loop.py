@@ -154,3 +154,16 @@ def test_reusing_another_organisations_sheet_id_is_refused(server):
     assert r.status_code == 409 and r.json()["error"] == "Cet identifiant est déjà utilisé."
     titles = [s["title"] for s in organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()["sheets"]]
     assert titles == ["Chaleur fatale du four"]
+
+
+def test_an_outsider_replaying_an_idea_id_is_refused_not_answered(server):
+    ws, organiser = server.new_workshop()
+    a, org_a = server.participant(ws, "Fonderie du Val")
+    b, org_b = server.participant(ws, "Laiterie")
+    body = {"id": uid(), "kind": "pooling", "title": "Achats groupés d’énergie", "org_ids": [org_b["id"]]}
+    url = server.url(f"/api/w/{ws['workshop']}/ideas")
+    assert a.post(url, json=body).status_code == 200
+    assert requests.post(url, json=body).status_code in (401, 403)
+    c, _ = server.participant(ws, "Menuiserie")
+    assert c.post(url, json=body).status_code == 409
+    assert a.post(url, json=body).status_code == 200  # the author's own retry is still answered
