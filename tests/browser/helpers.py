@@ -52,7 +52,7 @@ def audit(page, *, include=None) -> list[dict]:
     """axe-core on the page as it is now; returns serious/critical violations (id, impact, nodes)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url="/vendor/axe.min.js")
-        page.wait_for_function("typeof window.axe !== 'undefined'")
+        page.wait_for_function("() => typeof window.axe !== 'undefined'")
     result = page.evaluate("""async (include) => {
         const r = await axe.run(include || document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -109,5 +109,7 @@ def decode_qr(png: bytes) -> str:
 
 
 def wait_text(page, selector: str, text: str, timeout=15_000):
+    # Always a function, never a string expression: Playwright evals a string on every poll,
+    # which the page's CSP (no 'unsafe-eval') may refuse; a function is evaluated once.
     page.wait_for_function("([s, t]) => { const n = document.querySelector(s); return n && n.textContent.trim() === t; }",
                            arg=[selector, text], timeout=timeout)

@@ -213,7 +213,7 @@ def _afternoon(server, room, lang, T):
         tick(f"phone {k} in space")
         # Scan to the first field of a sheet, ready to type: well under 10 s.
         phone.click("#add-offer")
-        phone.wait_for_function("document.activeElement && document.activeElement.id === 'f-category'")
+        phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'f-category'")
         if k == 0:
             took = time.monotonic() - t0
             tick(f"phone 0: scan to first field in {took:.1f} s")

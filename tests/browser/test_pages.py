@@ -129,7 +129,7 @@ def test_server_unreachable_the_phone_keeps_the_sheet_and_sends_it_later(browser
         phone.click("#sheet-form button[type=submit]")
         card = phone.locator("#my-sheets li", has_text="Local de stockage")
         card.locator(".state.pending").wait_for()
-        phone.wait_for_function("document.querySelector('#offline-note').textContent.includes('1')")
+        phone.wait_for_function("() => document.querySelector('#offline-note').textContent.includes('1')")
         shot(phone, "pages-fr-phone-server-down")
         srv.start()
         card.locator(".state.saved").wait_for(timeout=30_000)
