@@ -1047,7 +1047,7 @@ def check_targets(n_screens, app, bare, rss_mb, sat_ratio=None):
         out["rss_le_150mb"] = rss_mb <= TARGETS["rss_600_mb"]
     if sat_ratio is not None:
         out["saturation_ge_0.8x_bare"] = sat_ratio >= TARGETS["ratio_saturation"]
-    out["no_missing_delivery"] = app["lost"] == 0
+    out["every_write_on_every_screen"] = app["lost"] == 0 and app["http_errors"] == 0
     return out
 
 
