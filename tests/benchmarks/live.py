@@ -28,7 +28,7 @@ Keeping the clients' cost out of the server's figures:
   asyncio loop holding many connections;
 - by default each screen is ``LightSocketIO``: the real Engine.IO 4 /
   Socket.IO 5 protocol on a plain websocket, decoding every event's JSON,
-  at about a third of the CPU per message of python-socketio's
+  at less than half the CPU per message of python-socketio's
   ``AsyncClient`` (which starts a task per message); the arrival time is
   read when the bytes reach the process. ``--client python-socketio``
   uses ``AsyncClient`` instead (needs ``aiohttp``), to cross-check;
@@ -1205,7 +1205,7 @@ def parse(argv=None):
                    help="client processes (default: 2 up to 150 screens, then one per 150, at most 4)")
     p.add_argument("--client", default="light", choices=["light", "python-socketio"],
                    help="screen client: a minimal Socket.IO client on raw asyncio (default), or python-socketio's "
-                        "AsyncClient (needs aiohttp; ~4x the CPU per message)")
+                        "AsyncClient (needs aiohttp; 2-3x the CPU per message)")
     p.add_argument("--find-limit", action="store_true", help="raise the rate step by step to the saturation point")
     p.add_argument("--rates", default=None, help="--find-limit ladder, e.g. 10,20,40 (default %s)"
                    % ",".join(str(r) for r in DEFAULT_LADDER))
