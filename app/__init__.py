@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="atelier",
         PERMANENT_SESSION_LIFETIME=timedelta(days=30),
+        SESSION_REFRESH_EACH_REQUEST=False,  # don't re-sign the cookie on every API write
         MAX_CONTENT_LENGTH=256 * 1024,
         PUBLIC_URL=None,
         ASYNC_MODE=DEFAULT_ASYNC_MODE,

@@ -75,6 +75,24 @@ def demo(args) -> int:
     return 0
 
 
+def _nodelay_handler():
+    """gevent's server writes headers and body separately; without TCP_NODELAY the body
+    waits ~40 ms for the phone's delayed ACK (measured: POST a sheet 48 ms -> 11 ms)."""
+    import socket
+
+    from gevent.pywsgi import WSGIHandler
+
+    class NoDelayHandler(WSGIHandler):
+        def __init__(self, sock, *a, **kw):
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
+            super().__init__(sock, *a, **kw)
+
+    return NoDelayHandler
+
+
 def serve(args) -> int:
     from . import create_app, netinfo, qr
     from .realtime import socketio
@@ -105,5 +123,8 @@ def serve(args) -> int:
             start_periodic(app, registry, minutes=args.backup_every)
         except ImportError:
             pass
-    socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    extra = {}
+    if args.async_mode == "gevent":
+        extra["handler_class"] = _nodelay_handler()
+    socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)
     return 0

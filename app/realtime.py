@@ -12,6 +12,7 @@ that organisation's room.
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
@@ -80,10 +81,41 @@ def publish(ws, events: list[dict]):
     for ev in events:
         for rooms, msg in messages_for(ev, ws.id):
             socketio.emit("change", msg, to=rooms)
+    _schedule_stats(ws)
+
+
+# Counters are recomputed at most every STATS_EVERY seconds per workshop, not per commit:
+# their COUNT queries grow with the event, and screens only need them a few times a second.
+STATS_EVERY = 0.25
+_stats_due: dict[str, object] = {}
+_stats_lock = threading.Lock()
+_stats_task = None
+
+
+def _schedule_stats(ws):
+    global _stats_task
+    with _stats_lock:
+        _stats_due[ws.id] = ws
+        if _stats_task is None:
+            _stats_task = socketio.start_background_task(_stats_loop)
+
+
+def _stats_loop():
     from .services.workshops import stats
 
-    socketio.emit("stats", {"seq": events[-1]["seq"], "stats": stats(ws)},
-                  to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
+    while True:
+        socketio.sleep(STATS_EVERY)
+        with _stats_lock:
+            due = list(_stats_due.values())
+            _stats_due.clear()
+        for ws in due:
+            try:
+                with ws.store.lock:
+                    seq, figures = ws.store.last_seq(), stats(ws)
+                socketio.emit("stats", {"seq": seq, "stats": figures},
+                              to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
+            except Exception:  # a closed or damaged store must not stop the counters of the others
+                log.exception("stats for %s", ws.id)
 
 
 def storage_alert(ws, message: str):
