@@ -177,3 +177,11 @@ live.on((kind, d) => {
   renderIntake();
   live.connect();
 })();
+
+// "Back up now": a copy of the workshop file, next to the automatic ones.
+document.getElementById('backup-now').addEventListener('click', async (ev) => {
+  const btn = ev.currentTarget; btn.disabled = true;
+  try { const r = await call('POST', url('/backup'), {}); document.getElementById('backup-result').textContent = r.message; }
+  catch (err) { document.getElementById('backup-result').textContent = err.message; }
+  finally { btn.disabled = false; }
+});

@@ -130,6 +130,20 @@ def test_every_page_passes_axe(server, browser, size, lang):
     fpage.wait_for_selector("#conn[data-state=online]")
     fpage.wait_for_selector("#steps [aria-current=step]")
     check(fpage, "organiser-dashboard")
+    # Back up now: the organiser gets the file's name.
+    fpage.click("#backup-now")
+    fpage.wait_for_function("() => document.getElementById('backup-result').textContent.length > 0")
+    assert fpage.text_content("#backup-result").startswith(
+        "Sauvegarde enregistrée" if lang == "fr" else "Backup saved")
+    # The import page, before and after a dry run.
+    fpage.click("#import-link")
+    fpage.wait_for_selector("#import-form")
+    check(fpage, "organiser-import")
+    fpage.set_input_files("#import-file", files=[{"name": "inscriptions.csv", "mimeType": "text/csv",
+                                                  "buffer": "nom;commune\nFonderie du Val;Cholet\n".encode()}])
+    fpage.click("#import-form button[type=submit]")
+    fpage.wait_for_selector("#confirm-import")
+    check(fpage, "organiser-import-checked")
 
     # Projector wall (own context: opened with its link token).
     wctx = context(browser, device, lang)

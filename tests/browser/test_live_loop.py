@@ -37,7 +37,7 @@ def test_phone_joins_and_the_projector_counts_without_reload(server, browser):
     phone.wait_for_selector("#my-sheets .state.saved")
     assert "Palettes bois 80×120" in phone.text_content("#my-sheets")
 
-    wall.wait_for_function("document.querySelector('[data-stat=sheets]').textContent === '1'")
+    wall.wait_for_function("() => document.querySelector('[data-stat=sheets]').textContent === '1'")
     assert wall.text_content("[data-stat=organisations]") == "1"
     wall.wait_for_selector("#feed >> text=Palettes bois 80×120")
 

@@ -118,7 +118,7 @@ def test_corrupted_outbox_entries_are_skipped_and_reported(server, browser):
     # the page itself tells the user
     page.evaluate("""(prefix) => localStorage.setItem(prefix + 'eeee-garbage', '{"id": "x", "url"')""", prefix)
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
-    page.wait_for_function("document.getElementById('toast').textContent.includes('illisible')")
+    page.wait_for_function("() => document.getElementById('toast').textContent.includes('illisible')")
     assert outbox(page, ws) == [good]
     context.set_offline(False)
     page.goto(ws["join_url"])

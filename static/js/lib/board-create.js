@@ -66,9 +66,9 @@ export function initCreate(ctx) {
     const offers = all.filter((s) => s.kind === 'offer').sort(by(need));
     const needs = all.filter((s) => s.kind === 'need').sort(by(offer));
     $('#offer-list').replaceChildren(...offers.slice(0, CAP).map((s) => sheetItem(s, s.id === offerId)),
-      offers.length > CAP ? el('li', { class: 'muted', text: t('js.board_refine', { n: offers.length - CAP }) }) : null);
+      ...(offers.length > CAP ? [el('li', { class: 'muted', text: t('js.board_refine', { n: offers.length - CAP }) })] : []));
     $('#need-list').replaceChildren(...needs.slice(0, CAP).map((s) => sheetItem(s, s.id === needId)),
-      needs.length > CAP ? el('li', { class: 'muted', text: t('js.board_refine', { n: needs.length - CAP }) }) : null);
+      ...(needs.length > CAP ? [el('li', { class: 'muted', text: t('js.board_refine', { n: needs.length - CAP }) })] : []));
     const btn = $('#pair-create');
     const same = offer && need && offer.organisation_id === need.organisation_id;
     btn.disabled = !offer || !need || same;
