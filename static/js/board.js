@@ -36,6 +36,8 @@ const filters = { q: '', scope: 'all', category: '', org: '', origin: '', b2b: f
 const me = () => boot.me || {};
 const phase = () => (live.info && live.info.phase) || 'live';
 const afterEvent = () => AFTER.has(phase());
+// A locked workshop is read-only for facilitators: offer no move the server would refuse.
+const readOnly = () => phase() === 'locked' && boot.role !== 'organiser';
 const visibleCols = () => ALL_COLS.filter((s) => s !== 'done' || afterEvent());
 const orgName = (id) => { const o = live.maps.organisations.get(id); return o ? o.name : '?'; };
 const sheet = (id) => (id ? live.maps.sheets.get(id) : null);
@@ -131,6 +133,12 @@ function buildCard(rec) {
     li.append(el('div', { class: 'card-actions' },
       el('button', { class: 'btn sm', type: 'button', dataset: { act: 'restore' }, text: t('js.board_restore'), 'aria-label': `${t('js.board_restore')} — ${rec.title}` }),
       el('button', { class: 'btn sm', type: 'button', dataset: { act: 'details' }, text: t('js.board_details'), 'aria-label': `${t('js.board_details')} — ${rec.title}` })));
+    return li;
+  }
+  if (readOnly()) {
+    li.append(el('div', { class: 'card-actions' },
+      el('button', { class: 'btn sm', type: 'button', dataset: { act: 'details' }, text: t('js.board_details'),
+        'aria-label': `${t('js.board_details')} — ${rec.title}` })));
     return li;
   }
   li.append(el('div', { class: 'card-moves', role: 'group', 'aria-label': t('js.board_move') },

@@ -83,6 +83,10 @@ def test_intake_closed_and_locked_are_explained_on_phone_and_board(server, brows
     phone.wait_for_selector("#conn[data-state=online]")
     assert phone.is_hidden("#closed-note") and phone.is_enabled("#add-offer")
 
+    other, other_org = server.participant(ws, "Laiterie du Bocage")
+    mine = next(o for o in organiser.get(base + "/state").json()["organisations"] if o["name"] == "Scierie du Haut")
+    organiser.post(base + "/ideas", json={"id": uid(), "kind": "pooling", "title": "Broyeur partagé",
+                                          "org_ids": [mine["id"], other_org["id"]]}).raise_for_status()
     organiser.post(base + "/intake", json={"open": False}).raise_for_status()
     phone.wait_for_selector("#closed-note:not([hidden])")
     note = phone.text_content("#closed-note")
@@ -103,6 +107,9 @@ def test_intake_closed_and_locked_are_explained_on_phone_and_board(server, brows
     tab.wait_for_selector("body[data-ready='1']")
     assert ("verrouillé" in tab.text_content("#phase-note")) if lang == "fr" else (
         "locked" in tab.text_content("#phase-note"))
+    # The card is there, with details but no move or B2B button the server would refuse.
+    tab.wait_for_selector("li.card:has-text('Broyeur partagé')")
+    assert tab.locator(".card-moves").count() == 0 and tab.locator(".b2b-toggle").count() == 0
     tab.context.close()
     ctx.close()
 
