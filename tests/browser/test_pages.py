@@ -126,6 +126,7 @@ def test_server_unreachable_the_phone_keeps_the_sheet_and_sends_it_later(browser
         phone.click("#new-org summary")
         phone.fill("#f-name", "Ressourcerie du Val")
         phone.click("#org-form button[type=submit]")
+        phone.wait_for_selector("#space:not([hidden])")
         phone.wait_for_selector("#conn[data-state=online]")
         srv.stop()
         phone.wait_for_selector("#offline-note:not([hidden])")
