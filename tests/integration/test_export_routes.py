@@ -56,3 +56,22 @@ def test_nobody_else_can_export(filled, server):
 def test_unknown_format_is_a_404(filled, server):
     ws, organiser, _ = filled
     assert organiser.get(server.url(f"/w/{ws['code']}/export/docx")).status_code == 404
+
+
+def test_public_edition_leaves_out_confidential_sheets(filled, server):
+    ws, organiser, phone = filled
+    r = phone.post(server.url(f"/api/w/{ws['workshop']}/sheets"),
+                   json={"id": uid(), "kind": "need", "category": "energy", "title": "Chaleur pour séchoir",
+                         "visibility": "facilitators"})
+    assert r.status_code == 200
+    page = organiser.get(server.url(f"/w/{ws['code']}/organiser")).text
+    assert "edition=public" in page and "group=category" in page
+
+    def text(query):
+        body = organiser.get(server.url(f"/w/{ws['code']}/export/pdf{query}")).content
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+
+    assert "Chaleur pour séchoir" in text("") and "Palettes bois 80×120" in text("")
+    public = text("?edition=public")
+    assert "Chaleur pour séchoir" not in public and "Palettes bois 80×120" in public
+    assert "Palettes bois 80×120" in text("?group=category")
