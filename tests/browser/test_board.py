@@ -48,6 +48,11 @@ def sign_in(browser, server, world, k, **kw):
 
 
 def card(status, idea_id):
+    """The card, once the server acknowledged it (the board shows moves before the answer)."""
+    return f'[data-list="{status}"] li[data-id="{idea_id}"]:not(.is-pending)'
+
+
+def pending_card(status, idea_id):
     return f'[data-list="{status}"] li[data-id="{idea_id}"]'
 
 
@@ -201,7 +206,7 @@ def test_details_create_and_conflict_notice(browser, server, world):
     r = world["organiser"].post(api(server, world["ws"], f"/ideas/{i2}/move"), json={"version": 1, "status": "soon"})
     assert r.status_code == 200
     a.click(f'{card("new", i2)} button[data-act="move"][data-to="explore"]')
-    a.wait_for_selector(f'{card("explore", i2)} .card-state')  # queued, not dropped
+    a.wait_for_selector(f'{pending_card("explore", i2)} .card-state')  # queued, not dropped
     assert "1" in a.text_content("#queue-state")
     a.context.set_offline(False)
     a.wait_for_selector(f'{card("soon", i2)} .card-notice', timeout=20000)  # replayed: 409, current state shown
