@@ -43,6 +43,7 @@ already started.
 from __future__ import annotations
 
 import random
+import sqlite3
 import unicodedata
 import uuid
 from datetime import date, timedelta
@@ -1135,7 +1136,10 @@ def build(data_dir, scale: int = 1, base_url: str = "http://127.0.0.1:5000") -> 
             _write(ws, plan)
         finally:
             ws.store.conn.execute("PRAGMA synchronous=FULL")
-            ws.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:  # housekeeping only: closing the registry checkpoints anyway
+                ws.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.OperationalError:
+                pass
         return {"workshop": ws.id, "code": ws.code, "join_url": f"{base_url}/j/{ws.code}",
                 "organiser_url": f"{base_url}/w/{ws.code}/organiser", "organiser_password": PASSWORD}
     finally:

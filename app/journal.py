@@ -48,13 +48,17 @@ def append(conn: sqlite3.Connection, actor: dict, action, entity, entity_id, bef
 
 
 def find_request(conn, request_id):
-    row = conn.execute("SELECT seq, entity, entity_id FROM events WHERE request_id = ?", [request_id]).fetchone()
+    from .store import _one
+
+    row = _one(conn, "SELECT seq, entity, entity_id FROM events WHERE request_id = ?", [request_id])
     return dict(row) if row else None
 
 
 def last_seq(conn, lock) -> int:
     with lock:
-        row = conn.execute("SELECT MAX(seq) FROM events").fetchone()
+        from .store import _one
+
+        row = _one(conn, "SELECT MAX(seq) FROM events", [])
     return row[0] or 0
 
 

@@ -155,6 +155,16 @@ def migrate(db: sqlite_utils.Database):
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
+def _one(conn, sql, params):
+    """First row, with the statement finished at once: a half-read cursor kept alive (by a
+    traceback, say) would make a later checkpoint on this connection fail with 'table is locked'."""
+    cur = conn.execute(sql, params)
+    try:
+        return cur.fetchone()
+    finally:
+        cur.close()
+
+
 class Tx:
     """Writes inside one transaction; every change appends a journal event."""
 
@@ -231,7 +241,7 @@ class Store:
     def get(self, entity: str, id_):
         table = ENTITY_TABLE[entity]
         with self.lock:
-            row = self.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", [id_]).fetchone()
+            row = _one(self.conn, f"SELECT * FROM [{table}] WHERE id = ?", [id_])
         return decode(row)
 
     def rows(self, sql: str, params=()) -> list[dict]:
@@ -245,7 +255,7 @@ class Store:
 
     def scalar(self, sql: str, params=()):
         with self.lock:
-            row = self.conn.execute(sql, params).fetchone()
+            row = _one(self.conn, sql, params)
         return row[0] if row else None
 
     def workshop(self) -> dict:

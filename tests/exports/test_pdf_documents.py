@@ -89,10 +89,10 @@ def test_poster_tents_cards_qr(demo, demo_data, tmp_path):
     assert norm(demo_data.workshop["name"]) in text and "192.168.1.20:5000/j/" + demo.code in text
     assert "Scannez" in text
     # first tent: both faces carry the table's URL
-    tent = decode_qr(pdf, 2, tmp_path, dpi=100)
+    tent = decode_qr(pdf, 2, tmp_path, dpi=150)
     assert tent == [f"{join}?t={tables[0]}"] * 2
     # facilitator cards: the sign-in URL with each code
-    cards = set(decode_qr(pdf, 2 + len(tables), tmp_path, dpi=110))
+    cards = set(decode_qr(pdf, 2 + len(tables), tmp_path, dpi=150))
     expected = {f"{BASE_URL}/w/{demo.code}/facilitator?code={f['code']}" for f in facs[:8]}
     assert cards == expected
     card_text = pdftotext(pdf, first=2 + len(tables), last=2 + len(tables))
