@@ -55,8 +55,8 @@ def messages_for(ev: dict, wid: str) -> list[tuple[list[str], dict]]:
     base = {"seq": ev["seq"], "entity": entity, "id": ev["entity_id"], "action": ev["action"]}
     groups: dict[str, tuple[list[str], dict]] = {}
     out = []
-    for role in ROLE_ROOMS:
-        payload = visibility.for_role(entity, rec, role, None)
+    payloads = {role: visibility.for_role(entity, rec, role, None) for role in ROLE_ROOMS}
+    for role, payload in payloads.items():
         msg = {**base, "record": payload}
         key = repr(payload)
         if key in groups:
@@ -64,7 +64,7 @@ def messages_for(ev: dict, wid: str) -> list[tuple[list[str], dict]]:
         else:
             groups[key] = ([room(wid, role)], msg)
     out.extend(groups.values())
-    public = visibility.for_role(entity, rec, "participant", None)
+    public = payloads["participant"]
     for org in involved_orgs(entity, rec):
         if not org:
             continue
