@@ -150,6 +150,12 @@ def create_organisation(ws, actor, data):
     return rec, seq
 
 
+@bp.get("/w/<wid>/organisations/suggest")
+@endpoint()
+def suggest_organisations(ws, actor, data):
+    return {"matches": organisations.suggest(ws, actor, request.args.get("name"))}
+
+
 @bp.patch("/w/<wid>/organisations/<oid>")
 @endpoint("organisation", rate="write")
 def update_organisation(ws, actor, data, oid):

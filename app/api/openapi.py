@@ -82,6 +82,10 @@ def document() -> dict:
                                           tag="read", params=[{"name": "since", "in": "query", "required": False,
                                                                "schema": {"type": "integer", "minimum": 0}}])},
         "/api/w/{wid}/organisations": {"post": op("Create an organisation", V.ORGANISATION_CREATE)},
+        "/api/w/{wid}/organisations/suggest": {"get": op(
+            "Existing organisations close to a name (accents, case, punctuation, legal forms ignored)", ok=ANY_OK,
+            tag="read", params=[{"name": "name", "in": "query", "required": True,
+                                 "schema": {"type": "string", "maxLength": 120}}])},
         "/api/w/{wid}/organisations/{oid}": {"patch": op("Edit an organisation", V.ORGANISATION_UPDATE,
                                                          [_id("oid")])},
         "/api/w/{wid}/sheets": {"post": op("Create a sheet (offer or need)", V.SHEET_CREATE)},

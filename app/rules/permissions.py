@@ -41,6 +41,7 @@ MATRIX = {
     "organisation.create":       (True,  True,  True,  False, False),
     "organisation.join":         (False, False, True,  False, False),
     "organisation.update":       (True,  True,  "own", False, False),
+    "organisation.suggest":      (True,  True,  True,  False, False),
     # -- sheets (withdraw = update with state "withdrawn")
     "sheet.create":              (True,  True,  "own", False, False),
     "sheet.update":              (True,  True,  "own", False, False),
@@ -88,6 +89,7 @@ DESCRIPTIONS = {
     "organisation.create": "create an organisation (a phone is bound to it)",
     "organisation.join": "bind this phone to an existing organisation",
     "organisation.update": "edit an organisation",
+    "organisation.suggest": "existing organisations close to a typed name (before creating one)",
     "sheet.create": "write an offer or need sheet",
     "sheet.update": "edit or withdraw a sheet",
     "sheet.hide": "hide or restore a sheet (moderation)",
@@ -127,6 +129,7 @@ ROUTES = {
     ("GET", "/api/w/{wid}/events"): "workshop.read",
     ("POST", "/api/w/{wid}/organisations"): "organisation.create",
     ("PATCH", "/api/w/{wid}/organisations/{oid}"): "organisation.update",
+    ("GET", "/api/w/{wid}/organisations/suggest"): "organisation.suggest",
     ("POST", "/api/w/{wid}/join"): "organisation.join",
     ("POST", "/api/w/{wid}/sheets"): "sheet.create",
     ("PATCH", "/api/w/{wid}/sheets/{sid}"): "sheet.update",
@@ -160,7 +163,7 @@ INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
 FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
-    "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
+    "workshop.read", "organisation.suggest", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
     "workshop.create"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]

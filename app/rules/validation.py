@@ -267,3 +267,26 @@ def validate(schema: Schema, data, partial_ok: bool = True):
         else:
             clean[name] = v
     return clean, errors
+
+
+# The same rules for the browser: pages embed these so a phone refuses what the server would refuse
+# (static/js/lib/validate.js applies them exactly as ``_check`` does), before anything is called saved.
+PATTERNS = {"uuid": UUID_RE.pattern, "email": EMAIL_RE.pattern, "phone": PHONE_RE.pattern,
+            "control": CONTROL_RE.pattern}
+
+
+def to_json(schema: Schema) -> dict:
+    """A schema as plain data: ``{"name", "fields": {name: {type, required, ...}}, "patterns", "max_int"}``."""
+    fields = {}
+    for name, f in schema.fields.items():
+        d = {"type": f.type, "required": f.required, "nullable": f.nullable}
+        for k in ("max_len", "min_len", "enum", "minimum", "maximum", "max_items"):
+            v = getattr(f, k)
+            if v is not None:
+                d[k] = list(v) if k == "enum" else v
+        fields[name] = d
+    return {"name": schema.name, "fields": fields, "patterns": PATTERNS, "max_int": MAX_INT}
+
+
+def schemas_json(*schemas: Schema) -> dict:
+    return {s.name: to_json(s) for s in schemas}

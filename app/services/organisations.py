@@ -52,6 +52,25 @@ def update(ws, actor, org_id, data):
                   request_id=request_id, entity="organisation")
 
 
+def suggest(ws, actor, name):
+    """Existing organisations whose name is close to ``name`` (before creating a new one), as the caller may
+    see them: the same rules (``app.rules.names``) serve paper entry, the phone and imports."""
+    from ..rules import names, visibility
+
+    authorize(ws, actor, "organisation.suggest")
+    if not isinstance(name, str):
+        raise ServiceError(422, "err.invalid", fields={"name": ("err.required", {})})
+    if len(name) > 120:
+        raise ServiceError(422, "err.too_long", {"max": 120}, fields={"name": ("err.too_long", {"max": 120})})
+    cands = []
+    for org in ws.store.rows("SELECT id, name, commune, presence, hidden FROM organisations"):
+        seen = visibility.for_role("organisation", org, actor["role"], actor.get("org"))
+        if seen:
+            cands.append({k: seen.get(k) for k in ("id", "name", "commune", "presence")})
+    return [{k: m[k] for k in ("id", "name", "commune", "presence", "score", "exact")}
+            for m in names.close_matches(name, cands, limit=5)]
+
+
 def join(ws, actor, org_id):
     """A participant's phone picks its organisation: a new device row binds them."""
     authorize(ws, actor, "organisation.join")

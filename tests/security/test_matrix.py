@@ -188,6 +188,8 @@ PERFORMERS = {
     ("GET", "/api/w/{wid}/events"): p_events,
     ("POST", "/api/w/{wid}/organisations"): p_org_create,
     ("PATCH", "/api/w/{wid}/organisations/{oid}"): p_org_update,
+    ("GET", "/api/w/{wid}/organisations/suggest"): lambda w, v: lambda s: s.get(
+        w.api("/organisations/suggest"), params={"name": "structure"}),
     ("POST", "/api/w/{wid}/join"): p_join,
     ("POST", "/api/w/{wid}/sheets"): p_sheet_create,
     ("PATCH", "/api/w/{wid}/sheets/{sid}"): p_sheet_update,
