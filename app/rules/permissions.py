@@ -232,7 +232,7 @@ def decide(role: str, action: str, *, phase: str = "live", intake_open: bool = T
     if c is False:
         return "err.not_signed_in" if role not in ROLES or role == "anonymous" else "err.forbidden"
     if c in ("own", "consent") and own is False:
-        return "err.not_yours"
+        return "err.not_in_charge" if role == "facilitator" else "err.not_yours"
     if action in PHASE_FREE or role == "organiser":
         return None
     if phase == "locked":

@@ -50,10 +50,10 @@ def test_another_facilitator_may_not_and_nothing_changes(ws, fu):
     seq = ws.store.last_seq()
     e = err(service.update, ws, fu["bruno"], fu["idea"]["id"], {"version": fu["idea"]["version"],
                                                                  "status": "discussion"})
-    assert (e.status, e.key) == (403, "err.not_yours")
+    assert (e.status, e.key) == (403, "err.not_in_charge")
     e = err(service.add_contact, ws, fu["bruno"], fu["idea"]["id"],
             {"id": uid(), "date": "2026-12-01", "channel": "phone", "summary": "Appel"})
-    assert e.key == "err.not_yours"
+    assert e.key == "err.not_in_charge"
     assert ws.store.last_seq() == seq
 
 
