@@ -165,14 +165,7 @@ def migrate(db: sqlite_utils.Database):
     if current >= SCHEMA_VERSION:
         _add_missing(db)
         return
-    for name, cols in TABLES.items():
-        if name not in db.table_names():
-            db[name].create({**cols, **COMMON}, pk="id")
-        else:  # an older file: add the columns it lacks (nothing else changes)
-            have = set(db[name].columns_dict)
-            for col, typ in cols.items():
-                if col not in have:
-                    db[name].add_column(col, typ)
+    _add_missing(db)  # new tables; an older file gains the columns it lacks (nothing else changes)
     # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
     db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
                                  pk="signature", if_not_exists=True)
@@ -180,7 +173,6 @@ def migrate(db: sqlite_utils.Database):
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
     db["devices"].create_index(["organisation_id"], if_not_exists=True)
-    _add_missing(db)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 

@@ -1,21 +1,21 @@
 """Server-side SVG charts for the report page: the same figures as the PDF, drawn as plain
 SVG (no script, no library to load: the page works offline, prints, and is readable without JS).
-Text goes through :func:`markupsafe.escape`; every chart has a <title> and a table next to it."""
+Text goes through :func:`html.escape` (the template marks the result safe); every chart has a <title> and a table next to it."""
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from html import escape
 
 from ..i18n import label, t
 from ..rules.vocab import STATUSES
 from .report_pdf import FUNNEL, STATUS_COLORS, funnel_labels, impact_rows
 
 
-def _svg(w, h, title, body, cls) -> Markup:
-    return Markup(f'<svg class="chart {cls}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}" '
+def _svg(w, h, title, body, cls) -> str:
+    return (f'<svg class="chart {cls}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}" '
                   f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{body}</svg>')
 
 
-def hbars(values, labels, title, *, color="#0b5d3b", cls="hbars", fmt=lambda v: f"{v:g}") -> Markup:
+def hbars(values, labels, title, *, color="#0b5d3b", cls="hbars", fmt=lambda v: f"{v:g}") -> str:
     w, left, row = 720, 230, 30
     h = 10 + row * len(values)
     top = max([float(v) for v in values] + [1])
@@ -30,18 +30,18 @@ def hbars(values, labels, title, *, color="#0b5d3b", cls="hbars", fmt=lambda v: 
     return _svg(w, h, title, "".join(parts), cls)
 
 
-def funnel(f, lang) -> Markup:
+def funnel(f, lang) -> str:
     return hbars([f["funnel"].get(k, 0) for k in FUNNEL], funnel_labels(lang), t("fu.chart_funnel", lang),
                  cls="funnel")
 
 
-def categories(f, lang) -> Markup:
+def categories(f, lang) -> str:
     rows = sorted(f["by_category"].items(), key=lambda kv: -kv[1]["ideas"])[:12]
     return hbars([r["ideas"] for _, r in rows], [label("cat", k, lang) for k, _ in rows],
                  t("fu.chart_categories", lang), color="#1d4f91", cls="categories")
 
 
-def impact(f, lang, factors) -> Markup | None:
+def impact(f, lang, factors) -> str | None:
     stage, rows = impact_rows(f)
     if not rows:
         return None
@@ -50,7 +50,7 @@ def impact(f, lang, factors) -> Markup | None:
                  color="#5a2d82", cls="impact", fmt=lambda v: f"{v:.2f}")
 
 
-def series(f, lang) -> Markup | None:
+def series(f, lang) -> str | None:
     pts = f.get("series") or []
     if len(pts) < 2:
         return None
