@@ -71,9 +71,11 @@ def create_app(config: dict | None = None) -> Flask:
     realtime.init_handlers(registry)
 
     from .api import bp as api_bp
-    from .web import facilitator, home, organiser, participant, projector, vendor
+    from .api.followup import bp as api_followup_bp
+    from .web import facilitator, followup, home, organiser, participant, projector, vendor
 
-    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp):
+    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp,
+               api_followup_bp, followup.bp):
         app.register_blueprint(bp)
 
     @app.before_request
