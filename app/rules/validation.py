@@ -161,7 +161,17 @@ INTAKE = S("Intake", open=F("boolean", required=True, nullable=False))
 PHASE = S("Phase", phase=F("enum", required=True, enum=["before", "live", "closed", "locked", "followup"],
                            nullable=False))
 
-ALL_SCHEMAS = [WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
+NETWORK_ADDRESS = S("NetworkAddress", url=F("string", required=True, min_len=8, max_len=200, nullable=False,
+                                           doc="http(s)://host[:port] phones are given"))
+BACKUP_FOLDER = S("BackupFolder", folder=F("string", required=True, max_len=500, nullable=False,
+                                           doc="absolute folder for a second copy of every backup; empty: off"))
+WIFI_CHECK = S("WifiCheck", phone=F("uuid", required=True, nullable=False),
+               median_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),
+               worst_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),
+               lost=F("integer", required=True, minimum=0, maximum=50, nullable=False),
+               websocket=F("boolean", required=True, nullable=False))
+
+ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE]
 
