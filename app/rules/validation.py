@@ -170,7 +170,7 @@ PHASE = S("Phase", phase=F("enum", required=True, enum=["before", "live", "close
 
 NETWORK_ADDRESS = S("NetworkAddress", url=F("string", required=True, min_len=8, max_len=200, nullable=False,
                                            doc="http(s)://host[:port] phones are given"))
-BACKUP_FOLDER = S("BackupFolder", folder=F("string", required=True, max_len=500, nullable=False,
+BACKUP_FOLDER = S("BackupFolder", folder=F("string", max_len=500,
                                            doc="absolute folder for a second copy of every backup; empty: off"))
 WIFI_CHECK = S("WifiCheck", phone=F("uuid", required=True, nullable=False),
                median_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),

@@ -141,7 +141,7 @@ def choose_backup_folder(app, ws, actor, data: dict) -> dict:
     """Also copy every automatic backup to this folder (a USB stick); ``""`` turns it off. The folder
     must exist and be writable now: a copy is made at once to prove it."""
     authorize(ws, actor, "server.network")
-    folder = check(V.BACKUP_FOLDER, data)["folder"].strip()
+    folder = (check(V.BACKUP_FOLDER, data).get("folder") or "").strip()
     settings = load_settings(app)
     copied = None
     if folder:
