@@ -22,6 +22,7 @@ from app import create_app
 from app.rules import permissions
 from app.rules.permissions import MATRIX, PHASE_FREE, ROLES, ROUTES
 
+from tests.security import followup_performers
 from tests.security.world import FR, PASSWORD, World, assert_refused, clone, uid
 
 # -- one performer per route: ``prep(w, variant) -> act(session) -> response`` -------------------
@@ -231,6 +232,7 @@ PERFORMERS = {
     ("POST", "/api/w/{wid}/network/backup-folder"): p_backup_folder,
     ("POST", "/api/w/{wid}/wifi-check"): p_wifi_check,
 }
+PERFORMERS.update(followup_performers.PERFORMERS)
 
 # The participant acting on "own" cells: own records (variant "own") and someone else's ("other").
 # For creating with no organisation of one's own, "other" is a phone that has not picked one yet.
