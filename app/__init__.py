@@ -74,19 +74,12 @@ def create_app(config: dict | None = None) -> Flask:
     realtime.init_handlers(registry)
 
     from .api import bp as api_bp
-<<<<<<< HEAD
+    from .api.followup import bp as api_followup_bp
     from .api.network import bp as api_network_bp
-    from .web import facilitator, home, network, organiser, participant, projector, vendor
+    from .web import facilitator, followup, home, network, organiser, participant, projector, vendor
 
     for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, network.bp, api_bp,
-               api_network_bp):
-=======
-    from .api.followup import bp as api_followup_bp
-    from .web import facilitator, followup, home, organiser, participant, projector, vendor
-
-    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp,
-               api_followup_bp, followup.bp):
->>>>>>> main
+               api_network_bp, api_followup_bp, followup.bp):
         app.register_blueprint(bp)
 
     @app.before_request

@@ -216,11 +216,7 @@ PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
     "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
-<<<<<<< HEAD
-    "workshop.create", "wifi.check"}
-=======
-    "workshop.create", "followup.board", "followup.mine", "followup.read", "followup.relances"}
->>>>>>> main
+    "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
 
