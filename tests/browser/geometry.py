@@ -136,8 +136,10 @@ def clipped_texts(page, selector: str = "body") -> list[str]:
             for (let a = n.parentElement; a && a !== document.documentElement; a = a.parentElement) {
               const acs = getComputedStyle(a);
               if (acs.overflowX === 'visible' && acs.overflowY === 'visible') continue;
-              if (a.scrollHeight > a.clientHeight + 1 && acs.overflowY !== 'hidden' && acs.overflowY !== 'clip') continue; // a scroller shows it on scroll
               const ar = a.getBoundingClientRect();
+              const outside = r.left < ar.left - 1 || r.right > ar.right + 1 || r.top < ar.top - 1 || r.bottom > ar.bottom + 1;
+              // A scroller shows it on scroll: scrolled out of its view is not cut (and not cut further up either).
+              if (a.scrollHeight > a.clientHeight + 1 && acs.overflowY !== 'hidden' && acs.overflowY !== 'clip') { if (outside) break; continue; }
               if (r.left < ar.left - 1 || r.right > ar.right + 1 || r.top < ar.top - 1 || r.bottom > ar.bottom + 1) {
                 out.push(`${describe(n)}: cut by ${describe(a)}`);
                 break;

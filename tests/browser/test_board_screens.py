@@ -7,22 +7,21 @@ import statistics
 
 import pytest
 
+from tests.browser.demo import demo_server
+from tests.browser.geometry import horizontal_overflow, overlaps
 from tests.browser.helpers import context, open_page
-from tests.browser.screens import (clipped_texts, demo_server, horizontal_overflow, outside_viewport, overlaps, screenshot,
-                                   state)
+from tests.browser.screens import labels_clipped, not_in_view, screenshot, state
 
 pytestmark = pytest.mark.timeout(400)
 SIZES = {"1024x768": (1024, 768), "768x1024": (768, 1024)}
 COLS = ["new", "explore", "soon", "abandoned"]
 TABLE = 3
-CLIP = clipped_texts.__defaults__[0] + ", .card-tags, .move-menu .menu-item"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    srv, info = demo_server(tmp_path_factory.mktemp("board-demo"))
-    yield srv, info
-    srv.stop()
+    with demo_server(tmp_path_factory) as (srv, info):
+        yield srv, info
 
 
 def facilitator(srv, info, table=TABLE):
@@ -79,10 +78,10 @@ def test_board_opens_on_my_table_and_fits(browser, demo, size):
                            arg=expected_counts(st)["new"])
     assert shown_counts(page) == expected_counts(st)
     assert horizontal_overflow(page) == 0
-    assert clipped_texts(page, CLIP) == []
+    assert labels_clipped(page) == []
     assert overlaps(page, [".topbar", "#filters", "#board"]) == []
     headers = [f"#col-{s}" for s in COLS]
-    assert outside_viewport(page, headers) == []  # every column header in view, portrait included
+    assert not_in_view(page, headers) == []  # every column header in view, portrait included
     visible = fully_visible_cards(page)
     print(f"\n[board {size}] cards wholly visible per column: {visible}")
     if size == "1024x768":
@@ -97,7 +96,7 @@ def test_board_opens_on_my_table_and_fits(browser, demo, size):
     screenshot(page, f"board-{size}-all-tables")
     first.locator("button[data-act=menu]").click()
     page.wait_for_selector("#move-menu:not([hidden])")
-    assert outside_viewport(page, ["#move-menu"]) == [] and clipped_texts(page, CLIP) == []
+    assert not_in_view(page, ["#move-menu"]) == [] and labels_clipped(page) == []
     screenshot(page, f"board-{size}-move-menu")
     page.keyboard.press("Escape")
     first.locator("h3").click()
@@ -173,7 +172,7 @@ def test_history_shows_human_labels(browser, demo):
     page = tablet(browser, srv, info)
     idea = page.evaluate("() => document.querySelector('[data-list=new] > li').dataset.id")
     rec = next(i for i in state(srv, info)["ideas"] if i["id"] == idea)
-    r = info["organiser"].patch(srv.url(f"/api/w/{info['workshop']}/ideas/{idea}"),
+    r = info["session"].patch(srv.url(f"/api/w/{info['workshop']}/ideas/{idea}"),
                                 json={"version": rec["version"], "meeting_slot": "14 h 30, salle B", "impact_tonnes": 3,
                                       "co2_factor": 0.5})
     assert r.status_code == 200, r.text
@@ -191,7 +190,7 @@ def test_paper_entry_proposes_the_close_existing_organisation(browser, demo):
     before = len(state(srv, info)["organisations"])
     for size in SIZES:
         page = tablet(browser, srv, info, size, path="/paper")
-        assert horizontal_overflow(page) == 0 and clipped_texts(page) == []
+        assert horizontal_overflow(page) == 0 and labels_clipped(page) == []
         screenshot(page, f"paper-{size}")
         page.context.close()
     page = tablet(browser, srv, info, path="/paper")
@@ -205,7 +204,7 @@ def test_paper_entry_proposes_the_close_existing_organisation(browser, demo):
     # Not created behind the user's back: the proposal must be answered first.
     page.wait_for_selector("#p-org[aria-invalid=true]")
     assert page.evaluate("() => document.activeElement.classList.contains('suggest-pick')")
-    assert clipped_texts(page) == [] and horizontal_overflow(page) == 0
+    assert labels_clipped(page) == [] and horizontal_overflow(page) == 0
     screenshot(page, "paper-1024x768-suggest")
     pick.click()
     assert page.input_value("#p-org") == "Garage Bernard & Fils"
@@ -230,9 +229,8 @@ def test_paper_entry_proposes_the_close_existing_organisation(browser, demo):
 # -- 10x: 5,100 ideas -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo10(tmp_path_factory):
-    srv, info = demo_server(tmp_path_factory.mktemp("board-demo10"), scale=10)
-    yield srv, info
-    srv.stop()
+    with demo_server(tmp_path_factory, scale=10) as (srv, info):
+        yield srv, info
 
 
 MEASURE_MOVE = """async ([id, to]) => {

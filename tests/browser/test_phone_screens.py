@@ -7,9 +7,10 @@ import unicodedata
 
 import pytest
 
+from tests.browser.demo import demo_server
+from tests.browser.geometry import boxes, horizontal_overflow, overlaps, words_broken
 from tests.browser.helpers import context, open_page
-from tests.browser.screens import (clipped_texts, demo_server, horizontal_overflow, outside_viewport, overlaps, rect,
-                                   screenshot, state, words_broken)
+from tests.browser.screens import labels_clipped, not_in_view, screenshot, state
 from tests.live import uid
 
 pytestmark = pytest.mark.timeout(300)
@@ -19,9 +20,8 @@ ORG = "Garage Bernard & Fils"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    srv, info = demo_server(tmp_path_factory.mktemp("phone-demo"))
-    yield srv, info
-    srv.stop()
+    with demo_server(tmp_path_factory) as (srv, info):
+        yield srv, info
 
 
 def phone(browser, size="360x740"):
@@ -51,7 +51,7 @@ def fold(s):
 
 
 def layout_report(page):
-    return {"overflow": horizontal_overflow(page), "clipped": clipped_texts(page)}
+    return {"overflow": horizontal_overflow(page), "clipped": labels_clipped(page)}
 
 
 @pytest.mark.parametrize("size", list(PHONES))
@@ -61,8 +61,8 @@ def test_phone_pages_fit(browser, demo, size):
     join(page, srv, info)
     name = page.evaluate("() => document.getElementById('boot') && JSON.parse(document.getElementById('boot').textContent).name")
     # One-line header: the name is cut with an ellipsis there, and given in full in the page.
-    top = rect(page, ".topbar")
-    assert top["h"] <= 56, top
+    top = boxes(page, [".topbar"])[".topbar"]
+    assert top["height"] <= 56, top
     assert page.evaluate("() => { const b = document.querySelector('.topbar .brand'); return b.getClientRects().length === 1 && b.scrollHeight <= b.clientHeight + 1; }")
     assert page.text_content("#join .ws-name").strip() == name
     rep = layout_report(page)
@@ -94,7 +94,7 @@ def test_phone_pages_fit(browser, demo, size):
         # Scrolled down, the tabs are still there, inside the viewport, under the header.
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         page.wait_for_timeout(50)
-        assert outside_viewport(page, [".topbar", ".phone-tabs", "#tab-mine", "#tab-room", "#tab-ideas"]) == [], tab
+        assert not_in_view(page, [".topbar", ".phone-tabs", "#tab-mine", "#tab-room", "#tab-ideas"]) == [], tab
         assert overlaps(page, [".topbar", ".phone-tabs"]) == []
     # The sheet form, every fold open.
     page.click("#tab-mine")
@@ -167,7 +167,7 @@ def test_bad_quantity_refused_before_saving_with_the_field_focused(browser, demo
     assert page.evaluate("() => document.activeElement.id") == "f-quantity"
     err = page.text_content("#sheet-form [data-field=quantity] .field-error")
     assert "Nombre attendu" in err
-    assert outside_viewport(page, ["#f-quantity", "#sheet-form [data-field=quantity] .field-error"]) == []
+    assert not_in_view(page, ["#f-quantity", "#sheet-form [data-field=quantity] .field-error"]) == []
     assert page.is_visible("#sheet-form")
     assert page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('outbox:')).length") == 0
     assert page.locator("#my-sheets > li", has_text="Fûts de 200 L à reprendre").count() == 0
