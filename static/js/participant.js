@@ -360,6 +360,8 @@ function roomMatches() {
 }
 function renderRoom() {
   if ($('#panel-room').hidden && renderRoom.drawn) { renderRoom.stale = true; return; } // drawn when opened
+  // Someone typing a comment under a card keeps it: live changes wait until they leave the field.
+  if (renderRoom.drawn && document.activeElement && document.activeElement.matches('#room-sheets textarea, #room-sheets input')) { renderRoom.stale = true; return; }
   renderRoom.drawn = true; renderRoom.stale = false;
   const room = roomMatches();
   const shown = room.slice(0, roomLimit);
@@ -385,6 +387,7 @@ $('#room-more').addEventListener('click', () => {
   if (next) { next.tabIndex = -1; next.focus({ preventScroll: true }); next.scrollIntoView({ block: 'start' }); }
 });
 document.addEventListener('phone:tab', (ev) => { if (ev.detail === 'room' && renderRoom.stale) renderRoom(); });
+$('#room-sheets').addEventListener('focusout', () => setTimeout(() => { if (renderRoom.stale && !$('#room-sheets').contains(document.activeElement)) renderRoom(); }, 0));
 
 function renderPoolOrgs() {
   const org = myOrg();

@@ -40,7 +40,7 @@ def join(page, srv, info, org=ORG):
 def enter(page, srv, info, org=ORG):
     join(page, srv, info)
     page.fill("#org-search", org.split()[0])
-    page.locator("#org-list .choice", has_text=org).click()
+    page.locator("#org-list .choice", has_text=org).first.click()
     page.wait_for_selector("#space:not([hidden])")
     page.wait_for_selector("#my-sheets li")
     return page
@@ -241,4 +241,44 @@ def test_phone_creation_proposes_the_existing_close_organisation(browser, demo):
     pick.click()  # "c'est la mienne": this phone joins the existing organisation
     page.wait_for_selector("#space:not([hidden])")
     assert page.text_content("#my-org-name") == ORG
+    page.context.close()
+
+
+# -- 10x: 2,780 sheets ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo10(tmp_path_factory):
+    with demo_server(tmp_path_factory, scale=10) as (srv, info):
+        yield srv, info
+
+
+def test_room_at_10x_shows_the_first_cards_fast_and_more_on_demand(browser, demo10):
+    srv, info = demo10
+    page = enter(phone(browser), srv, info)
+    t0 = page.evaluate("() => performance.now()")
+    page.click("#tab-room")
+    page.wait_for_selector("#room-sheets > li")
+    first = page.evaluate("() => performance.now()") - t0
+    total = int(page.text_content("#room-count").split()[0].replace("\u202f", "").replace("\u00a0", ""))
+    assert total > 2000, total
+    shown = page.locator("#room-sheets > li").count()
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert shown == 30 and height < 15 * 740, (shown, height)  # a short page, not 2,780 cards
+    more = page.text_content("#room-more")
+    assert "30" in more and str(total - 30) in more.replace("\u202f", "").replace("\u00a0", "")
+    page.click("#room-more")
+    page.wait_for_function("() => document.querySelectorAll('#room-sheets > li').length === 60")
+    # The focus goes to the first new card, not back to the top of the page.
+    assert page.evaluate("() => Array.from(document.querySelectorAll('#room-sheets > li')).indexOf(document.activeElement)") == 30
+    # A search narrows at once, and counts what it found.
+    t1 = page.evaluate("() => performance.now()")
+    page.fill("#room-q", "palette")
+    page.wait_for_function("() => document.querySelector('#room-count').textContent.includes('trouvée')")
+    searched = page.evaluate("() => performance.now()") - t1
+    found = int(page.text_content("#room-count").split()[0].replace("\u202f", "").replace("\u00a0", ""))
+    assert 0 < found < total and page.locator("#room-sheets > li").count() == min(found, 30)
+    assert horizontal_overflow(page) == 0
+    print(f"\n[phone 10x, {total} sheets in the room] first cards after {first:.0f} ms, "
+          f"search answered after {searched:.0f} ms (120 ms typing pause included), page {height} px tall")
+    screenshot(page, "phone-360x740-room-10x")
+    assert page.errors == []
     page.context.close()
