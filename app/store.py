@@ -66,12 +66,17 @@ TABLES = {
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
     },
+    # suggested synergies a facilitator accepted or dismissed (app/services/suggestions.py)
+    "suggestions": {
+        "id": str, "offer_sheet_id": str, "need_sheet_id": str, "offer_org": str, "need_org": str,
+        "state": str, "idea_id": str, "score": float, "reasons": str, "decided_by": str,
+    },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "reasons"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-    "device": "devices",
+    "device": "devices", "suggestion": "suggestions",
 }
 
 
@@ -143,11 +148,11 @@ def open_connection(path) -> sqlite3.Connection:
 def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
-    if current >= SCHEMA_VERSION:
-        return
-    for name, cols in TABLES.items():
+    for name, cols in TABLES.items():  # a table added since the file was made is created on open
         if name not in db.table_names():
             db[name].create({**cols, **COMMON}, pk="id")
+    if current >= SCHEMA_VERSION:
+        return
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)

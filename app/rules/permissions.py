@@ -54,6 +54,9 @@ MATRIX = {
     "idea.merge":                (True,  True,  False, False, False),
     "idea.history":              (True,  True,  False, False, False),
     "b2b.contacts":              (True,  True,  False, False, False),
+    # -- suggested synergies (app/services/suggestions.py)
+    "suggestion.read":           (True,  True,  True,  False, False),
+    "suggestion.decide":         (True,  True,  False, False, False),
     # -- what leaves the server (applied by app.rules.visibility to every payload)
     "read.organisation":         (True,  True,  True,  True,  False),
     "read.organisation.contact": (True,  True,  "consent", False, False),
@@ -68,6 +71,8 @@ MATRIX = {
     "read.device":               (True,  False, False, False, False),
     "read.workshop.projector_token": (True, False, False, False, False),
     "read.stats":                (True,  True,  False, True,  False),
+    "read.suggestion":           (True,  True,  "own", False, False),
+    "read.suggestion.decision":  (True,  True,  False, False, False),
     # -- Socket.IO rooms: joining one is an action too
     "room.staff":                (True,  True,  False, False, False),
     "room.participant":          (False, False, True,  False, False),
@@ -99,6 +104,9 @@ DESCRIPTIONS = {
     "idea.merge": "merge a duplicate idea",
     "idea.history": "an idea's dated history",
     "b2b.contacts": "the B2B list with every party's contact details",
+    "suggestion.read": "suggested synergies (participants: for their organisation's sheets, and the room list's "
+                       "relevance to them)",
+    "suggestion.decide": "accept a suggestion (creates the idea) or dismiss it; restore a dismissed one",
     "read.organisation": "organisations (not hidden ones)",
     "read.organisation.contact": "contact person, email, phone",
     "read.sheet": "sheets visible to everyone",
@@ -112,6 +120,8 @@ DESCRIPTIONS = {
     "read.device": "participants' devices",
     "read.workshop.projector_token": "the projector link's token",
     "read.stats": "the live counters pushed on the socket",
+    "read.suggestion": "a suggested pair (participants: on their own sheets, never with a sheet they may not see)",
+    "read.suggestion.decision": "who accepted or dismissed which suggestion",
     "room.staff": "socket room with staff payloads",
     "room.participant": "socket room with participant payloads",
     "room.projector": "socket room with projector payloads",
@@ -140,6 +150,11 @@ ROUTES = {
     ("POST", "/api/w/{wid}/ideas/{iid}/merge"): "idea.merge",
     ("GET", "/api/w/{wid}/ideas/{iid}/history"): "idea.history",
     ("GET", "/api/w/{wid}/b2b"): "b2b.contacts",
+    ("GET", "/api/w/{wid}/suggestions"): "suggestion.read",
+    ("GET", "/api/w/{wid}/suggestions/relevance"): "suggestion.read",
+    ("POST", "/api/w/{wid}/suggestions/accept"): "suggestion.decide",
+    ("POST", "/api/w/{wid}/suggestions/dismiss"): "suggestion.decide",
+    ("POST", "/api/w/{wid}/suggestions/restore"): "suggestion.decide",
     ("POST", "/api/w/{wid}/facilitators"): "facilitator.manage",
     ("POST", "/api/w/{wid}/facilitators/{fid}/revoke"): "facilitator.manage",
     ("POST", "/api/w/{wid}/devices/{did}/revoke"): "device.revoke",
@@ -160,7 +175,7 @@ INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
 FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
-    "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
+    "workshop.read", "idea.history", "b2b.contacts", "export", "suggestion.read", "session.sign_in", "session.sign_out",
     "workshop.create"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
