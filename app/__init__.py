@@ -12,7 +12,7 @@ from flask import Flask, g, jsonify, render_template, request, session
 from . import compress, i18n
 from .registry import Registry, load_secret_key
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import ROOT, default_data_dir
 DEFAULT_ASYNC_MODE = "gevent"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,7 +40,7 @@ def _rate_limits_from_env(app):
 def create_app(config: dict | None = None) -> Flask:
     config = config or {}
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    data_dir = Path(config.get("DATA_DIR") or os.environ.get("ATELIER_DATA_DIR") or ROOT / "sessions")
+    data_dir = Path(config.get("DATA_DIR") or default_data_dir())
     app.config.update(
         DATA_DIR=str(data_dir),
         SECRET_KEY=load_secret_key(data_dir),

@@ -16,9 +16,9 @@ from . import FORMATS
 
 
 def _default_data() -> str:
-    from .. import ROOT
+    from ..paths import default_data_dir
 
-    return str(ROOT / "sessions")
+    return default_data_dir()
 
 
 def add_commands(subparsers) -> None:
