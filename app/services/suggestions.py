@@ -43,7 +43,7 @@ class _State:
         self.dirty: set[str] = set()        # sheets whose pairs may have changed since the last broadcast
         self.sent: dict[str, dict] = {}     # pair id -> the record last broadcast
         self.by_sheet: dict[str, set] = {}  # sheet id -> pair ids in ``sent``
-        self.cache: dict[tuple, dict] = {}  # (offer, need, score) -> record
+        self.cache: dict[tuple, tuple] = {}  # (offer, need) -> (score, offer meta, need meta, record)
 
 
 _states: dict[str, _State] = {}
@@ -78,9 +78,11 @@ def _is_blocked(store, offer_id, need_id) -> bool:
                                 "AND merged_into IS NULL", [offer_id, need_id]))
 
 
-def _meta(sheet: dict) -> dict:
+def _meta(sheet: dict, org: dict | None) -> dict:
+    """What a suggestion shows of a sheet (a new dict whenever the sheet or its organisation changes)."""
     return {"org": sheet.get("organisation_id"), "table": sheet.get("table_no"),
-            "visibility": sheet.get("visibility") or "all"}
+            "visibility": sheet.get("visibility") or "all", "title": sheet.get("title"),
+            "org_name": (org or {}).get("name"), "kind": sheet.get("kind")}
 
 
 def _build(ws, st: _State):
@@ -91,7 +93,7 @@ def _build(ws, st: _State):
         orgs = {o["id"]: o for o in s.all("organisation")}
         blocked = _blocked(s)
     st.engine = Engine().full(sheets, orgs, blocked)
-    st.meta = {sh["id"]: _meta(sh) for sh in sheets}
+    st.meta = {sh["id"]: _meta(sh, orgs.get(sh.get("organisation_id"))) for sh in sheets}
     st.cache.clear()
     st.sent = {}
     st.by_sheet = {}
@@ -117,11 +119,12 @@ def _apply(ws, st: _State, ev: dict):
     eng, s = st.engine, ws.store
     entity, rec = ev["entity"], ev["after"]
     if entity == "sheet" and rec:
-        st.meta[rec["id"]] = _meta(rec)
         org = s.get("organisation", rec["organisation_id"]) if rec.get("organisation_id") else None
+        st.meta[rec["id"]] = _meta(rec, org)
         st.dirty |= eng.upsert(rec, org) | {rec["id"]}
     elif entity == "organisation" and rec:
         for sh in s.all("sheet", "organisation_id = ?", [rec["id"]]):
+            st.meta[sh["id"]] = _meta(sh, rec)
             if sh["id"] in eng.profiles or eligible(sh):
                 st.dirty |= eng.upsert(sh, rec) | {sh["id"]}
     elif entity in ("idea", "suggestion") and rec and rec.get("offer_sheet_id") and rec.get("need_sheet_id"):
@@ -194,17 +197,20 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
 
 
 def _record(ws, st: _State, offer_id: str, need_id: str, score: float) -> dict:
-    key = (offer_id, need_id, score)
-    rec = st.cache.get(key)
-    if rec is None:
-        o, n = st.meta[offer_id], st.meta[need_id]
-        rec = {"id": pair_id(ws, offer_id, need_id), "offer_sheet_id": offer_id, "need_sheet_id": need_id,
-               "offer_org": o["org"], "need_org": n["org"], "offer_table": o["table"], "need_table": n["table"],
-               "offer_visibility": o["visibility"], "need_visibility": n["visibility"],
-               "score": score, "reasons": st.engine.explain(offer_id, need_id), "state": "open"}
-        if len(st.cache) > 50000:
-            st.cache.clear()
-        st.cache[key] = rec
+    o, n = st.meta[offer_id], st.meta[need_id]
+    key = (offer_id, need_id)
+    hit = st.cache.get(key)
+    if hit is not None and hit[0] == score and hit[1] is o and hit[2] is n:
+        return hit[3]
+    rec = {"id": pair_id(ws, offer_id, need_id), "offer_sheet_id": offer_id, "need_sheet_id": need_id,
+           "offer_org": o["org"], "need_org": n["org"], "offer_table": o["table"], "need_table": n["table"],
+           "offer_visibility": o["visibility"], "need_visibility": n["visibility"],
+           "offer_title": o["title"], "need_title": n["title"],
+           "offer_org_name": o["org_name"], "need_org_name": n["org_name"],
+           "score": score, "reasons": st.engine.explain(offer_id, need_id), "state": "open"}
+    if len(st.cache) > 50000:
+        st.cache.clear()
+    st.cache[key] = (score, o, n, rec)
     return rec
 
 

@@ -23,7 +23,7 @@ def _rows(ws):
 
 
 def test_xlsx_sheets_rows_and_layout(workbook, demo_data):
-    assert workbook.sheetnames == ["structures", "fiches", "idees", "btob", "journal"]
+    assert workbook.sheetnames == ["structures", "fiches", "idees", "btob", "suggestions", "journal"]
     counts = {name: len(_rows(workbook[name])[1]) for name in workbook.sheetnames}
     assert counts["structures"] == 36 and counts["fiches"] == 278 and counts["idees"] == 510
     assert counts["btob"] == 87
