@@ -39,7 +39,7 @@ function card(s) {
     side('offer', s.offer_title, s.offer_org_name, s.offer_table),
     el('p', { class: 'arrow', 'aria-hidden': 'true', text: '↓' }),
     side('need', s.need_title, s.need_org_name, s.need_table),
-    el('ul', { class: 'reasons' }, ...s.reasons.slice(0, 5).map((r) => el('li', { text: reasonText(r, LANG) }))),
+    el('ul', { class: 'sugg-why' }, ...s.reasons.slice(0, 5).map((r) => el('li', { text: reasonText(r, LANG) }))),
     el('div', { class: 'row' },
       el('button', { class: 'btn primary', type: 'button', 'data-act': 'accept', 'aria-label': `${t('js.sugg.accept')} — ${label}`, text: t('js.sugg.accept'), disabled: busy.has(s.id), onclick: () => accept(s) }),
       el('button', { class: 'btn', type: 'button', 'data-act': 'dismiss', 'aria-label': `${t('js.sugg.dismiss')} — ${label}`, text: t('js.sugg.dismiss'), disabled: busy.has(s.id), onclick: () => dismiss(s) })));
