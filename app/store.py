@@ -22,7 +22,7 @@ import sqlite_utils
 
 from . import journal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings
 
 # Column definitions per table. JSON-valued columns are listed in JSON_COLUMNS.
 COMMON = {"created_at": str, "updated_at": str, "version": int}
@@ -34,7 +34,7 @@ TABLES = {
         "projector_token": str, "categories_extra": str,
     },
     "organisations": {
-        "id": str, "name": str, "kind": str, "sector": str, "commune": str,
+        "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
         "hidden": int,
@@ -46,7 +46,8 @@ TABLES = {
         "available_from": str, "available_until": str, "condition": str,
         "waste_code": str, "logistics": str, "terms": str, "visibility": str,
         "anonymous": int, "author": str, "table_no": int, "state": str,
-        "hidden": int,
+        "hidden": int, "category_label": str, "unit_label": str,
+        "frequency_label": str, "condition_label": str, "terms_label": str,
     },
     "ideas": {
         "id": str, "title": str, "description": str, "kind": str,
@@ -153,6 +154,14 @@ def migrate(db: sqlite_utils.Database):
             db[name].create({**cols, **COMMON}, pk="id")
     if current >= SCHEMA_VERSION:
         return
+    for name, cols in TABLES.items():  # an older file: add the columns it lacks (nothing else changes)
+        have = set(db[name].columns_dict)
+        for col, typ in cols.items():
+            if col not in have:
+                db[name].add_column(col, typ)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
