@@ -31,6 +31,7 @@ class Concept:
 class KnowledgeBase:
     def __init__(self, files=None):
         files = files if files is not None else kbdata.concept_files()
+        self._stems: dict[tuple, tuple] = {}
         self.concepts: dict[str, Concept] = {}
         raw_terms: dict[str, list[str]] = {}
         for name, doc in files:
@@ -90,18 +91,33 @@ class KnowledgeBase:
         return seen
 
     def stems(self, s: str, correct: bool = True) -> list[str]:
-        """Meaningful stems of a text, spelling corrected towards the vocabulary."""
+        """Meaningful stems of a text, spelling corrected towards the vocabulary (memoised:
+        the same titles come back on many sheets)."""
+        return [st for st, _ in self.stem_pairs(s, correct)]
+
+    def stem_pairs(self, s: str, correct: bool = True) -> tuple:
+        """``(stem, word as typed)`` for each meaningful word of a text."""
+        key = (s, correct)
+        hit = self._stems.get(key)
+        if hit is None:
+            hit = self._stems_of(s, correct)
+            if len(self._stems) > 200000:
+                self._stems.clear()
+            self._stems[key] = hit
+        return hit
+
+    def _stems_of(self, s: str, correct: bool) -> tuple:
         sp = text.spellings()
         stop = text.stop_words()
         out = []
-        for tok in text.tokens(s):
-            tok = sp.get(tok, tok)
+        for typed in text.tokens(s):
+            tok = sp.get(typed, typed)
             if tok in stop or tok.isdigit():
                 continue
             if correct:
                 tok = self.speller.correct(tok)
-            out.append(text.stem(tok))
-        return out
+            out.append((text.stem(tok), typed))
+        return tuple(out)
 
     def find(self, stems: list[str]) -> list[tuple[str, tuple]]:
         """Concepts named in a stem sequence: ``[(concept id, matched stems)]``.
