@@ -41,12 +41,12 @@ class KnowledgeBase:
                     raise ValueError(f"{name}: concept {cid} defined twice")
                 self.concepts[cid] = Concept(
                     id=cid, label=entry.get("label") or {"fr": cid, "en": cid}, use=bool(entry.get("use")),
-                    parents=list(entry.get("is") or []), serves=list(entry.get("serves") or []),
+                    parents=list(entry.get("is") or []), serves=_serves(entry.get("serves")),
                     codes=[norm_code(c) for c in entry.get("codes") or []], cats=list(entry.get("cat") or []),
                     source=str(entry.get("source") or ""), family=doc.get("family", name))
                 raw_terms[cid] = [str(t) for t in entry.get("terms") or []] + [entry.get("label", {}).get("fr", "")]
         for c in self.concepts.values():
-            for ref in c.parents + c.serves:
+            for ref in c.parents + [s for s, _ in c.serves]:
                 if ref not in self.concepts:
                     raise ValueError(f"concept {c.id}: unknown reference {ref}")
         # vocabulary first (the speller corrects towards it), then the term index
@@ -126,7 +126,7 @@ class KnowledgeBase:
         between them ("stocker nos légumes au frais" names "stocker au frais");
         longer terms are tried first.
         """
-        found = []
+        spans = []
         for i, st in enumerate(stems):
             for key in self.by_first.get(st, ()):
                 j, ok = i, True
@@ -137,13 +137,29 @@ class KnowledgeBase:
                         break
                     j = j + 1 + window.index(part)
                 if ok:
-                    for cid in sorted(self.terms[key]):
-                        found.append((cid, key))
+                    spans.append((i, j, key))
+        found = []
+        for i, j, key in spans:  # "eau de pluie" inside "récupérer l'eau de pluie" is not a second finding
+            if any(a <= i and j <= b and (b - a) > (j - i) for a, b, _ in spans):
+                continue
+            for cid in sorted(self.terms[key]):
+                found.append((cid, key))
         return found
 
     def label(self, cid: str, lang: str = "fr") -> str:
         lab = self.concepts[cid].label
         return lab.get(lang) or lab.get("fr") or cid
+
+
+def _serves(raw) -> list[tuple[str, float]]:
+    """``serves`` entries: ``id`` (a main use) or ``{id: weight}`` (a secondary one, weight < 1)."""
+    out = []
+    for item in raw or []:
+        if isinstance(item, dict):
+            out.extend((str(k), float(v)) for k, v in item.items())
+        else:
+            out.append((str(item), 1.0))
+    return out
 
 
 CODE_RE = re.compile(r"\d")

@@ -139,11 +139,11 @@ def _analyse(kb: KnowledgeBase, kind: str, cat: str, sub: str, title: str, desc:
         for a in kb.ancestors[cid]:
             _concept(p, f"c:{a}", w * W_PARENT * math.sqrt(kb.weight[a]), ("family", a))
         if offer:
-            for s in kb.concepts[cid].serves:
-                _concept(p, f"c:{s}", w * W_SERVES * math.sqrt(kb.weight[s]), ("serves", cid))
+            for s, sw in kb.concepts[cid].serves:
+                _concept(p, f"c:{s}", w * sw * W_SERVES * math.sqrt(kb.weight[s]), ("serves", cid))
             for a in kb.ancestors[cid]:
-                for s in kb.concepts[a].serves:
-                    _concept(p, f"c:{s}", w * W_PARENT_SERVES * math.sqrt(kb.weight[s]), ("serves", a))
+                for s, sw in kb.concepts[a].serves:
+                    _concept(p, f"c:{s}", w * sw * W_PARENT_SERVES * math.sqrt(kb.weight[s]), ("serves", a))
     for s, w in _word_weights(kb, t_stems, d_stems).items():
         _put(p.gen, f"w:{s}", w * math.sqrt(W_WORDS))
     for st, typed in t_pairs + d_pairs:
