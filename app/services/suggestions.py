@@ -43,6 +43,7 @@ class _State:
         self.dirty: set[str] = set()        # sheets whose pairs may have changed since the last broadcast
         self.sent: dict[str, dict] = {}     # pair id -> the record last broadcast
         self.by_sheet: dict[str, set] = {}  # sheet id -> pair ids in ``sent``
+        self.public = 0                     # the wall's counter, as of the last broadcast
         self.cache: dict[tuple, tuple] = {}  # (offer, need) -> (score, offer meta, need meta, record)
 
 
@@ -169,7 +170,8 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
     with st.lock:
         if st.engine is None:
             _current(ws)
-            return [], [], _public(st)
+            st.public = _public(st)
+            return [], [], st.public
         _current(ws)
         dirty, st.dirty = st.dirty, set()
         eng = st.engine
@@ -193,7 +195,8 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
             if st.sent.get(pid) != rec:
                 _remember(st, rec)
                 upserts.append(rec)
-        return upserts, removed, _public(st)
+        st.public = _public(st)
+        return upserts, removed, st.public
 
 
 def _record(ws, st: _State, offer_id: str, need_id: str, score: float) -> dict:
@@ -220,10 +223,11 @@ def _public(st: _State) -> int:
 
 
 def public_count(ws) -> int:
-    """Suggestions between two sheets everyone may see (the wall's counter)."""
-    st = _current(ws)
-    with st.lock:
-        return _public(st)
+    """Suggestions between two sheets everyone may see (the wall's counter), as of the last
+    broadcast. Lock-free on purpose: the counters are computed under the store's lock, and the
+    matcher takes its own lock before the store's."""
+    st = _states.get(ws.id)
+    return st.public if st is not None else 0
 
 
 def _all_records(ws, st: _State) -> list[dict]:

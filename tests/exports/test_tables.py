@@ -72,7 +72,7 @@ def test_csv_semicolon_bom_and_comma_option(demo_data):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=","))
     assert rows[0][0] == "Ref." and len(rows) == 511
     z = zipfile.ZipFile(io.BytesIO(tables.csv_zip(demo_data)))
-    assert sorted(z.namelist()) == sorted(f"{n}.csv" for n in ("structures", "fiches", "idees", "btob", "journal"))
+    assert sorted(z.namelist()) == sorted(f"{n}.csv" for n in ("structures", "fiches", "idees", "btob", "suggestions", "journal"))
     orgs = list(csv.reader(io.StringIO(z.read("structures.csv").decode("utf-8-sig")), delimiter=";"))
     assert len(orgs) == 37
 
