@@ -71,9 +71,12 @@ def create_app(config: dict | None = None) -> Flask:
     realtime.init_handlers(registry)
 
     from .api import bp as api_bp
+    from .api.b2b import bp as api_b2b_bp
+    from .web import b2b as b2b_pages
     from .web import facilitator, home, organiser, participant, projector, vendor
 
-    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp):
+    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp, api_b2b_bp,
+               b2b_pages.bp):
         app.register_blueprint(bp)
 
     @app.before_request

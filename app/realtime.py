@@ -42,8 +42,10 @@ def involved_orgs(entity: str, rec: dict | None) -> list[str]:
         return []
     if entity == "sheet":
         return [rec.get("organisation_id")]
-    if entity == "idea":
+    if entity in ("idea", "meeting"):
         return list(rec.get("org_ids") or [])
+    if entity == "b2b_attendance":
+        return [rec.get("id")]
     if entity == "organisation":
         return [rec.get("id")]
     return []

@@ -66,12 +66,31 @@ TABLES = {
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
     },
+    # B2B meetings (app/services/meetings.py): the set-up, places, who is there when, the meetings
+    "b2b_setup": {
+        "id": str, "sessions": str, "slot_minutes": int, "pause_minutes": int, "plan_stats": str,
+        "planned_at": str,
+    },
+    "b2b_places": {
+        "id": str, "name": str, "capacity": int, "position": int, "hidden": int,
+    },
+    "b2b_attendance": {
+        "id": str, "people": int, "arrives": str, "leaves": str,
+    },
+    "meetings": {
+        "id": str, "org_ids": str, "idea_id": str, "sheet_id": str, "origin": str, "requested_by": str,
+        "request_status": str, "accepted_by": str, "note": str, "slot": int, "place_id": str, "locked": int,
+        "announced_slot": int, "announced_place": str, "previous_slot": int, "unplaced_reason": str,
+        "status": str, "outcomes": str,
+    },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "sessions", "plan_stats", "accepted_by",
+                "outcomes", "unplaced_reason"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-    "device": "devices",
+    "device": "devices", "b2b_setup": "b2b_setup", "b2b_place": "b2b_places",
+    "b2b_attendance": "b2b_attendance", "meeting": "meetings",
 }
 
 
@@ -143,11 +162,12 @@ def open_connection(path) -> sqlite3.Connection:
 def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
+    existing = set(db.table_names())
+    for name, cols in TABLES.items():  # tables added since a file was made are created on opening it
+        if name not in existing:
+            db[name].create({**cols, **COMMON}, pk="id")
     if current >= SCHEMA_VERSION:
         return
-    for name, cols in TABLES.items():
-        if name not in db.table_names():
-            db[name].create({**cols, **COMMON}, pk="id")
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)

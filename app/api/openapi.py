@@ -109,8 +109,10 @@ def document() -> dict:
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
         "/api/w/{wid}/backup": {"post": op("Back up the workshop file now (organiser)", V.EMPTY, ok=ANY_OK)},
     }
+    from . import b2b as b2b_api
     from ..rules.permissions import ROUTES
 
+    paths.update(b2b_api.openapi_paths())
     for path, ops in paths.items():
         for method, o in ops.items():
             action = ROUTES.get((method.upper(), path))
@@ -118,6 +120,7 @@ def document() -> dict:
                 o["x-action"] = action
                 o["description"] = f"Authorization: `{action}` in the matrix (docs/authorization.md)."
     schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
+    schemas.update(b2b_api.openapi_schemas(schema_object))
     schemas["WriteResult"] = {"type": "object", "properties": {
         "record": {"type": "object", "nullable": True}, "seq": {"type": "integer"}}, "required": ["record", "seq"]}
     schemas["Error"] = {"type": "object", "properties": {
