@@ -499,7 +499,6 @@ class _Model:
             if m.id in slot_of:
                 for p in m.participants:
                     taken.setdefault(p, set()).add(slot_of[m.id])
-        worst = 0
         per: dict = {}
         for p, seq, busy, f, last, vs in self.chains:
             b = [1 if s in taken.get(p, ()) else 0 for s in seq]

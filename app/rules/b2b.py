@@ -28,8 +28,9 @@ ATTENDANCE = S("MeetingAttendance",
                request_id=F("uuid"))
 REQUEST = S("MeetingRequest",
             id=F("uuid", required=True, nullable=False),
-            org_ids=F("uuid_list", required=True, max_items=12, nullable=False,
-                      doc="The other organisations (a participant's own is added); organiser: all of them"),
+            org_ids=F("uuid_list", max_items=12,
+                      doc="The other organisations (a participant's own is added; empty: those of the sheet or "
+                          "idea); organiser: all of them"),
             idea_id=F("uuid"), sheet_id=F("uuid"),
             origin=F("enum", enum=ORIGINS), note=F("string", max_len=300))
 ANSWER = S("MeetingAnswer",

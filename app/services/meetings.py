@@ -195,7 +195,7 @@ def follow_ideas(ws, actor) -> int:
 def request(ws, actor, data):
     clean = check(R.REQUEST, data)
     role, me = actor["role"], actor.get("org")
-    others = list(clean["org_ids"])
+    others = list(clean.get("org_ids") or [])
     if role == "participant":
         authorize(ws, actor, "meeting.request", own=bool(me))
         org_ids = [me] + [o for o in others if o != me]
@@ -207,15 +207,18 @@ def request(ws, actor, data):
         if role == "participant" and me not in existing["org_ids"]:
             raise ServiceError(409, "err.id_taken")
         return existing, ws.store.last_seq()
-    if len(org_ids) < 2:
-        raise ServiceError(422, "err.invalid", fields={"org_ids": ("err.two_orgs", {})})
-    for oid in org_ids:
-        require(ws, "organisation", oid, hidden_ok=False)
     for key, entity in (("idea_id", "idea"), ("sheet_id", "sheet")):
         if clean.get(key):
             rec = require(ws, entity, clean[key], hidden_ok=False)
             if visibility.for_role(entity, rec, role, me) is None:
                 raise ServiceError(404, "err.not_found")
+            if not others and role == "participant":  # asked from a sheet or an idea: with its organisations
+                found = [rec["organisation_id"]] if entity == "sheet" else list(rec.get("org_ids") or [])
+                org_ids = [me] + [o for o in found if o != me]
+    if len(org_ids) < 2:
+        raise ServiceError(422, "err.invalid", fields={"org_ids": ("err.two_orgs", {})})
+    for oid in org_ids:
+        require(ws, "organisation", oid, hidden_ok=False)
     key = frozenset(org_ids)
     for m in ws.store.all("meeting", "request_status IN ('pending', 'accepted')"):
         if frozenset(m["org_ids"]) == key and m.get("idea_id") == clean.get("idea_id"):

@@ -2,12 +2,11 @@
 the wall's round view, and each organisation's agenda as PDF and .ics."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 
 from .. import auth
 from ..i18n import t
-from ..services import workshops
-from .common import page, require_action, workshop_or_404
+from .common import page, require_action, wall_refusal, workshop_or_404
 
 bp = Blueprint("b2b", __name__)
 
@@ -27,12 +26,7 @@ def planning(code):
 @bp.get("/w/<code>/wall/b2b")
 def wall(code):
     ws = workshop_or_404(code)
-    role = auth.actor(ws)["role"]
-    if role not in ("organiser", "facilitator", "projector"):
-        if not workshops.check_projector(ws, request.args.get("t")):
-            return render_template("error.html", message=t("err.wall_link"), status=403), 403
-        auth.sign_in(ws, "projector")
-    return page("b2b/wall.html", ws)
+    return wall_refusal(ws) or page("b2b/wall.html", ws)
 
 
 @bp.get("/w/<code>/meetings/<oid>/agenda.<fmt>")

@@ -176,7 +176,28 @@ function render() {
   if (focusId) { const f = document.getElementById(focusId); if (f) f.focus(); }
 }
 
+// A "Demander un rendez-vous" button on the room's sheets of other organisations and on this
+// organisation's ideas: one tap sends the request to the organisations of that sheet or idea.
+function askButtons() {
+  if (!mm.board || !me()) return;
+  const add = (li, key, origin) => {
+    if (li.querySelector('.mm-ask-one')) return;
+    li.append(el('button', { type: 'button', class: 'btn mm-ask-one', text: t('b2b.ask_short'),
+      onclick: (ev) => { ev.stopPropagation(); ev.currentTarget.disabled = true;
+        post('/meetings', { id: uuid(), [key]: li.dataset.id, origin }, t('b2b.ask_sent')); } }));
+  };
+  for (const li of document.querySelectorAll('#panel-room li.card.sheet[data-id]')) add(li, 'sheet_id', 'sheet');
+  for (const li of document.querySelectorAll('#my-ideas li.card.idea[data-id]')) add(li, 'idea_id', 'idea');
+}
+let askQueued = false;
+new MutationObserver(() => {
+  if (askQueued) return;
+  askQueued = true;
+  requestAnimationFrame(() => { askQueued = false; askButtons(); });
+}).observe(document.body, { childList: true, subtree: true });
+
 mm.on(render);
+mm.on(askButtons);
 document.addEventListener('atelier:request-meeting', (ev) => {
   pendingAsk = ev.detail || {};
   if (mm.board) { render(); box.scrollIntoView({ behavior: 'smooth' }); }

@@ -171,6 +171,26 @@ def test_locking_bad_input_and_infeasible_meetings_are_explained_in_french(serve
     assert after["meetings"] == before["meetings"] and after["setup"] == before["setup"]
 
 
+def test_a_request_from_a_sheet_or_an_idea_goes_to_its_organisations(server):
+    ws, organiser = server.new_workshop()
+    a, org_a = server.participant(ws, "Scierie Pineau")
+    b, org_b = server.participant(ws, "Lycée Saint-Joseph")
+    r = b.post(_api(server, ws, "/sheets"), json={"id": uid(), "kind": "need", "category": "waste",
+                                                 "title": "Copeaux de bois"})
+    assert r.status_code == 200, r.text
+    sheet = r.json()["record"]
+    r = a.post(_api(server, ws, "/meetings"), json={"id": uid(), "sheet_id": sheet["id"], "origin": "sheet"})
+    assert r.status_code == 200, r.text
+    assert r.json()["record"]["org_ids"] == [org_a["id"], org_b["id"]]
+    assert r.json()["record"]["sheet_id"] == sheet["id"]
+    again = a.post(_api(server, ws, "/meetings"), json={"id": uid(), "sheet_id": sheet["id"]})
+    assert again.status_code == 409 and again.json()["error"] == "Ce rendez-vous est déjà demandé."
+    mine = a.post(_api(server, ws, "/sheets"), json={"id": uid(), "kind": "offer", "category": "waste",
+                                                    "title": "Sciure"}).json()["record"]
+    r = a.post(_api(server, ws, "/meetings"), json={"id": uid(), "sheet_id": mine["id"]})
+    assert r.status_code == 422 and r.json()["fields"]["org_ids"] == "Il faut au moins deux structures."
+
+
 def test_server_clock_is_sent_for_countdowns(server):
     ws, organiser = server.new_workshop()
     t0 = time.time() * 1000
