@@ -31,7 +31,7 @@ TABLES = {
     "workshop": {
         "id": str, "code": str, "name": str, "date": str, "venue": str,
         "zones": str, "password_hash": str, "intake_open": int, "phase": str,
-        "projector_token": str, "categories_extra": str,
+        "projector_token": str, "categories_extra": str, "timezone": str,
     },
     "organisations": {
         "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
@@ -59,13 +59,48 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int,
+        "author": str, "author_label": str, "table_no": int, "followup": int,
+    },
+    # -- follow-up after the afternoon (app/followup)
+    "contacts": {
+        "id": str, "idea_id": str, "date": str, "who": str, "channel": str, "summary": str,
+        "next_step": str, "due_date": str, "author": str, "author_label": str,
+    },
+    "impacts": {
+        "id": str, "idea_id": str, "org_ids": str, "stage": str, "tonnes": float, "material": str,
+        "water_m3": float, "mwh": float, "energy": str, "euros": str, "jobs": float, "co2_t": float,
+        "factors_used": str, "note": str,
+    },
+    "outcomes": {
+        "id": str, "idea_id": str, "organisation_id": str, "status": str, "comment": str, "euros": float,
+        "author": str,
+    },
+    "factors": {
+        "id": str, "key": str, "family": str, "unit": str, "kg_co2e": float, "label_fr": str, "label_en": str,
+        "source": str, "year": int,
     },
     "facilitators": {
-        "id": str, "name": str, "table_no": int, "code": str, "revoked": int,
+        "id": str, "name": str, "table_no": int, "code": str, "revoked": int, "email": str,
     },
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
+    },
+    # B2B meetings (app/services/meetings.py): the set-up, places, who is there when, the meetings
+    "b2b_setup": {
+        "id": str, "sessions": str, "slot_minutes": int, "pause_minutes": int, "plan_stats": str,
+        "planned_at": str,
+    },
+    "b2b_places": {
+        "id": str, "name": str, "capacity": int, "position": int, "hidden": int,
+    },
+    "b2b_attendance": {
+        "id": str, "people": int, "arrives": str, "leaves": str,
+    },
+    "meetings": {
+        "id": str, "org_ids": str, "idea_id": str, "sheet_id": str, "origin": str, "requested_by": str,
+        "request_status": str, "accepted_by": str, "note": str, "slot": int, "place_id": str, "locked": int,
+        "announced_slot": int, "announced_place": str, "previous_slot": int, "unplaced_reason": str,
+        "status": str, "outcomes": str,
     },
     # suggested synergies a facilitator accepted or dismissed (app/services/suggestions.py)
     "suggestions": {
@@ -73,11 +108,14 @@ TABLES = {
         "state": str, "idea_id": str, "score": float, "reasons": str, "decided_by": str,
     },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "reasons"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used", "sessions", "plan_stats",
+                "accepted_by", "outcomes", "unplaced_reason", "reasons"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-    "device": "devices", "suggestion": "suggestions",
+    "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
+    "b2b_setup": "b2b_setup", "b2b_place": "b2b_places", "b2b_attendance": "b2b_attendance", "meeting": "meetings",
+    "suggestion": "suggestions",
 }
 
 
@@ -149,24 +187,34 @@ def open_connection(path) -> sqlite3.Connection:
 def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
-    for name, cols in TABLES.items():  # a table added since the file was made is created on open
-        if name not in db.table_names():
-            db[name].create({**cols, **COMMON}, pk="id")
     if current >= SCHEMA_VERSION:
+        _add_missing(db)
         return
-    for name, cols in TABLES.items():  # an older file: add the columns it lacks (nothing else changes)
-        have = set(db[name].columns_dict)
-        for col, typ in cols.items():
-            if col not in have:
-                db[name].add_column(col, typ)
-    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
-    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
-                                 pk="signature", if_not_exists=True)
+    _add_missing(db)  # new tables; an older file gains the columns it lacks (nothing else changes)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
     db["devices"].create_index(["organisation_id"], if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _add_missing(db: sqlite_utils.Database):
+    """Tables and columns added since a file was created (new capabilities), added on open:
+    an older workshop file gains them empty, nothing else changes."""
+    names = set(db.table_names())
+    for name, cols in TABLES.items():
+        if name not in names:
+            db[name].create({**cols, **COMMON}, pk="id")
+        else:
+            have = set(db[name].columns_dict)
+            for col, typ in cols.items():
+                if col not in have:
+                    db[name].add_column(col, typ)
+    for table, col in (("contacts", "idea_id"), ("impacts", "idea_id"), ("outcomes", "idea_id")):
+        db[table].create_index([col], if_not_exists=True)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
 
 
 def _one(conn, sql, params):

@@ -18,6 +18,8 @@ def field_schema(f: V.F) -> dict:
         s = {"type": "array", "items": {"type": "string", "format": "uuid"}}
         if f.max_items:
             s["maxItems"] = f.max_items
+    elif f.type == "amounts":
+        s = {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}}
     elif f.type == "interest":
         s = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 3}}
     else:
@@ -68,6 +70,34 @@ def op(summary, schema=None, params=(), ok=WRITE_OK, tag="write", status="200"):
         o["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": {"$ref": f"#/components/schemas/{schema.name}"}}}}
     return o
+
+
+def followup_paths() -> dict:
+    """The follow-up routes (app/api/followup.py)."""
+    iid = [_id("iid")]
+    return {
+        "/api/w/{wid}/followup": {"get": op("The follow-up board: ideas followed, due states, figures, factors",
+                                            ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/followup/mine": {"get": op("A participant's ideas in follow-up and own outcomes", ok=ANY_OK,
+                                                 tag="read")},
+        "/api/w/{wid}/followup/ideas/{iid}": {
+            "get": op("One idea's follow-up: contacts, impact, outcomes, history", ok=ANY_OK, params=iid, tag="read"),
+            "patch": op("Follow-up status, next step, due date, who is in charge", V.FOLLOWUP_UPDATE, iid)},
+        "/api/w/{wid}/followup/ideas/{iid}/contacts": {"post": op("Log a contact", V.CONTACT_CREATE, iid)},
+        "/api/w/{wid}/followup/ideas/{iid}/impact/{stage}": {"put": op(
+            "Estimated or actual impact figures (tCO2e computed from the factor table)", V.IMPACT_SET,
+            [*iid, {"name": "stage", "in": "path", "required": True,
+                    "schema": {"type": "string", "enum": ["estimated", "actual"]}}])},
+        "/api/w/{wid}/followup/ideas/{iid}/outcome": {"post": op("A participant reports their own outcome",
+                                                                 V.OUTCOME_SET, iid)},
+        "/api/w/{wid}/followup/factors/{key}": {"put": op("Edit or add an emission factor", V.FACTOR_SET,
+                                                          [_id("key")])},
+        "/api/w/{wid}/followup/settings": {"patch": op("The workshop's time zone", V.FOLLOWUP_SETTINGS)},
+        "/api/w/{wid}/followup/facilitators/{fid}": {"patch": op("A facilitator's e-mail address for reminders",
+                                                                 V.FACILITATOR_EMAIL, [_id("fid")])},
+        "/api/w/{wid}/followup/reminders": {"post": op("Send the reminder e-mails now (needs SMTP configured)",
+                                                       V.REMINDERS, ok=ANY_OK)},
+    }
 
 
 def document() -> dict:
@@ -122,9 +152,19 @@ def document() -> dict:
         "/api/w/{wid}/suggestions/dismiss": {"post": op("Dismiss a suggestion: never suggested again",
                                                         V.SUGGESTION_DECISION)},
         "/api/w/{wid}/suggestions/restore": {"post": op("Undo a dismissal", V.SUGGESTION_DECISION)},
+        "/api/w/{wid}/network": {"get": op("The laptop's addresses, the one phones get, wifi-check counts",
+                                           ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/network/address": {"post": op("Choose the address in the QR, posters and wall",
+                                                    V.NETWORK_ADDRESS, ok=ANY_OK)},
+        "/api/w/{wid}/network/backup-folder": {"post": op("Also copy every backup to this folder (USB stick)",
+                                                          V.BACKUP_FOLDER, ok=ANY_OK)},
+        "/api/w/{wid}/wifi-check": {"post": op("A phone's wifi-check result", V.WIFI_CHECK, ok=ANY_OK)},
     }
+    from . import b2b as b2b_api
+    paths.update(followup_paths())
     from ..rules.permissions import ROUTES
 
+    paths.update(b2b_api.openapi_paths())
     for path, ops in paths.items():
         for method, o in ops.items():
             action = ROUTES.get((method.upper(), path))
@@ -132,6 +172,7 @@ def document() -> dict:
                 o["x-action"] = action
                 o["description"] = f"Authorization: `{action}` in the matrix (docs/authorization.md)."
     schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
+    schemas.update(b2b_api.openapi_schemas(schema_object))
     schemas["WriteResult"] = {"type": "object", "properties": {
         "record": {"type": "object", "nullable": True}, "seq": {"type": "integer"}}, "required": ["record", "seq"]}
     schemas["Error"] = {"type": "object", "properties": {

@@ -7,8 +7,8 @@ from app import imports
 from app.exports import backup_json
 from tests.imports import files as F
 
-ORG_FILES = [F.registration_xlsx, F.registration_csv_utf8, F.registration_ods]
-SHEET_FILES = [F.sheets_xlsx, F.sheets_csv_cp1252, F.sheets_csv_utf8_bom, F.sheets_ods]
+ORG_FILES = [F.registration_xlsx, F.registration_xls, F.registration_csv_utf8, F.registration_ods]
+SHEET_FILES = [F.sheets_xlsx, F.sheets_xls, F.sheets_csv_cp1252, F.sheets_csv_utf8_bom, F.sheets_ods]
 
 
 def _table(ws, name):
@@ -176,3 +176,14 @@ def test_every_status_action_and_step_is_translated():
     for lang in i18n.LANGS:
         cat = i18n.catalogue(lang)
         assert [k for k in keys if k not in cat] == []
+
+
+def test_documents_show_the_original_unit(ws):
+    from app.exports import data
+
+    _orgs(ws)
+    imports.run(ws, *F.sheets_xlsx()[:2], "sheets", accept=True)
+    d = data.load(ws)
+    by_title = {s["title"]: s for s in d.sheets}
+    assert d.quantity(by_title["Animation d'ateliers réparation"]) == "4\u00a0soirées"
+    assert d.quantity(by_title["Nacelle 12 m"]) == "3\u00a0jours"
