@@ -42,3 +42,9 @@ def test_the_kit_starts_from_the_apps_runtime_requirements_only():
     assert {"flask", "gevent", "wakepy", "platformdirs"} <= names
     assert not names & {"pytest", "playwright", "schemathesis"}
     assert all("==" in r for r in roots), "every runtime dependency is pinned"
+
+
+def test_root_pins_follow_the_targets_markers_not_this_machines():
+    roots = ['gevent==26.9.0; sys_platform != "darwin"', 'gevent==25.5.1; sys_platform == "darwin"', "Flask==3.1.3"]
+    assert offline_kit.for_target(roots, offline_kit.target_env("macos-arm", "3.12")) == ["gevent==25.5.1", "Flask==3.1.3"]
+    assert offline_kit.for_target(roots, offline_kit.target_env("windows", "3.12")) == ["gevent==26.9.0", "Flask==3.1.3"]
