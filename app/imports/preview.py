@@ -398,6 +398,7 @@ class _Context:
             if not same:
                 changes[f] = [old, v]
         row["changes"] = changes
+        row["was"] = {f: (self._display({f: old}).get(f) if old is not None else None) for f, (old, _) in changes.items()}
         row["action"] = "update" if changes else "skip"
         return row
 

@@ -5,6 +5,7 @@ import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
 import { orgSuggest } from './lib/org-suggest.js';
 import { messages, validate } from './lib/validate.js';
+import { PhoneSuggestions } from './lib/phone-suggestions.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -46,6 +47,16 @@ const outbox = new Outbox(W, {
   },
   onChange: () => { schedule(); renderConn(); },
   onCorrupt: () => toast(t('js.outbox_corrupt'), 'error'),
+});
+
+const sugg = new PhoneSuggestions(W, {
+  lang: boot.lang,
+  onChange: () => schedule(),
+  propose: (other) => {
+    const id = uuid();
+    outbox.add({ id, method: 'POST', url: url('/ideas'), body: { id, sheet_id: other.id }, kind: 'idea', label: other.title });
+    toast(t('js.idea_sent'));
+  },
 });
 
 let frame = 0;
@@ -234,6 +245,10 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
         : el('p', { class: 'state saved', text: s.state === 'withdrawn' ? t('state.withdrawn') : t('js.state_saved') });
     li.append(state);
     if (s.visibility === 'facilitators') li.append(el('p', { class: 'muted', text: t('vis.facilitators') }));
+    if (!pending && !rejected && s.state !== 'withdrawn') {
+      const forYou = sugg.block(s, { canPropose: intakeOpen() });
+      if (forYou) li.append(forYou);
+    }
     if (!pending && !rejected && s.state !== 'withdrawn' && !locked()) {
       li.append(el('div', { class: 'row gap' },
         el('button', { class: 'btn', type: 'button', onclick: () => openSheetForm(s.kind, s), 'aria-label': `${t('js.edit')} — ${s.title}`, text: t('js.edit') }),
@@ -356,7 +371,8 @@ function roomMatches() {
   return live.list('sheets').filter((s) => s.organisation_id !== org && s.state !== 'withdrawn'
     && (!kind || s.kind === kind) && (!cat || s.category === cat)
     && (!words.length || words.every((w) => sheetHay(s).includes(w))))
-    .sort((a, b) => (b.created_at || '').localeCompare(a.created_at || '') || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => (b.created_at || '').localeCompare(a.created_at || '') || (a.id < b.id ? -1 : 1))
+    .sort((a, b) => ($('#room-sort').value === 'relevance' ? sugg.score(b.id) - sugg.score(a.id) : 0));
 }
 function renderRoom() {
   if ($('#panel-room').hidden && renderRoom.drawn) { renderRoom.stale = true; return; } // drawn when opened
@@ -377,6 +393,7 @@ function renderRoom() {
 let roomTimer = 0;
 function roomFilterChanged() { roomLimit = ROOM_PAGE; renderRoom(); }
 $('#room-kind').addEventListener('change', roomFilterChanged);
+$('#room-sort').addEventListener('change', () => { if ($('#room-sort').value === 'relevance') sugg.loadRelevance().catch(() => {}); roomFilterChanged(); });
 $('#room-cat').addEventListener('change', roomFilterChanged);
 $('#room-q').addEventListener('input', () => { clearTimeout(roomTimer); roomTimer = setTimeout(roomFilterChanged, 120); });
 $('#room-q').closest('.room-tools').addEventListener('submit', (ev) => ev.preventDefault());
@@ -423,6 +440,8 @@ async function start() {
   }
   render();
   if (!live.socket) live.connect();
+  sugg.attach(live.socket);
+  sugg.start();
   outbox.flush();
 }
 start();
