@@ -13,7 +13,7 @@ from tests.browser.helpers import context, open_page
 from tests.browser.screens import labels_clipped, not_in_view, screenshot, state
 from tests.live import uid
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(600)
 PHONES = {"360x740": (360, 740), "390x844": (390, 844)}
 ORG = "Garage Bernard & Fils"
 

@@ -36,7 +36,11 @@ export function orgSuggest(input, box, { url, onPick, pickLabel, onChange } = {}
     const mine = ++seq;
     let found = [];
     if (name.length >= 3 && name !== confirmed) {
-      try { found = (await call('GET', `${url}?name=${encodeURIComponent(name)}`)).matches || []; } catch { found = []; }
+      try { found = (await call('GET', `${url}?name=${encodeURIComponent(name)}`)).matches || []; } catch {
+        // Offline or busy: nothing proposed now (creating still works), asked again shortly.
+        found = []; asked = '';
+        clearTimeout(timer); timer = setTimeout(ask, 1500);
+      }
     }
     if (mine !== seq) return current; // a newer keystroke answered first
     current = found;
