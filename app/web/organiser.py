@@ -195,6 +195,7 @@ def settings(code):
     """The organiser's contact and logo, used in the letter, the reports and the posters."""
     ws = workshop_or_404(code)
     require_action(ws, "workshop.manage")
+    request.max_content_length = workshops.LOGO_MAX_BYTES + 64 * 1024  # this form carries an image
     check_csrf()
     from ..services import ServiceError
 
