@@ -22,7 +22,7 @@ import sqlite_utils
 
 from . import journal
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings, organiser contact
 
 # Column definitions per table. JSON-valued columns are listed in JSON_COLUMNS.
 COMMON = {"created_at": str, "updated_at": str, "version": int}
@@ -31,13 +31,13 @@ TABLES = {
     "workshop": {
         "id": str, "code": str, "name": str, "date": str, "venue": str,
         "zones": str, "password_hash": str, "intake_open": int, "phase": str,
-        "projector_token": str, "categories_extra": str,
-        # v2: who to contact about the workshop, and its logo (bytes in ``blobs``, by SHA-256)
+        "projector_token": str, "categories_extra": str, "timezone": str,
+        # who to contact about the workshop, and its logo (bytes in ``blobs``, by SHA-256)
         "organiser_name": str, "organiser_email": str, "organiser_phone": str,
         "logo_sha": str, "logo_type": str,
     },
     "organisations": {
-        "id": str, "name": str, "kind": str, "sector": str, "commune": str,
+        "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
         "hidden": int,
@@ -49,7 +49,8 @@ TABLES = {
         "available_from": str, "available_until": str, "condition": str,
         "waste_code": str, "logistics": str, "terms": str, "visibility": str,
         "anonymous": int, "author": str, "table_no": int, "state": str,
-        "hidden": int,
+        "hidden": int, "category_label": str, "unit_label": str,
+        "frequency_label": str, "condition_label": str, "terms_label": str,
     },
     "ideas": {
         "id": str, "title": str, "description": str, "kind": str,
@@ -61,20 +62,38 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int,
+        "author": str, "author_label": str, "table_no": int, "followup": int,
+    },
+    # -- follow-up after the afternoon (app/followup)
+    "contacts": {
+        "id": str, "idea_id": str, "date": str, "who": str, "channel": str, "summary": str,
+        "next_step": str, "due_date": str, "author": str, "author_label": str,
+    },
+    "impacts": {
+        "id": str, "idea_id": str, "org_ids": str, "stage": str, "tonnes": float, "material": str,
+        "water_m3": float, "mwh": float, "energy": str, "euros": str, "jobs": float, "co2_t": float,
+        "factors_used": str, "note": str,
+    },
+    "outcomes": {
+        "id": str, "idea_id": str, "organisation_id": str, "status": str, "comment": str, "euros": float,
+        "author": str,
+    },
+    "factors": {
+        "id": str, "key": str, "family": str, "unit": str, "kg_co2e": float, "label_fr": str, "label_en": str,
+        "source": str, "year": int,
     },
     "facilitators": {
-        "id": str, "name": str, "table_no": int, "code": str, "revoked": int,
+        "id": str, "name": str, "table_no": int, "code": str, "revoked": int, "email": str,
     },
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
     },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-    "device": "devices",
+    "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
 }
 
 
@@ -147,23 +166,36 @@ def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current >= SCHEMA_VERSION:
+        _add_missing(db)
         return
-    for name, cols in TABLES.items():
-        if name not in db.table_names():
-            db[name].create({**cols, **COMMON}, pk="id")
-        else:  # an older file: add the columns it lacks (all nullable, so old rows stay valid)
-            have = set(db[name].columns_dict)
-            for col, typ in cols.items():
-                if col not in have:
-                    db[name].add_column(col, typ)
-    if "blobs" not in db.table_names():
-        # Content-addressed files (a workshop's logo): kept out of records so the journal stays small.
-        db["blobs"].create({"sha": str, "content_type": str, "data": bytes, "created_at": str}, pk="sha")
+    _add_missing(db)  # new tables; an older file gains the columns it lacks (nothing else changes)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
     db["devices"].create_index(["organisation_id"], if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _add_missing(db: sqlite_utils.Database):
+    """Tables and columns added since a file was created (new capabilities), added on open:
+    an older workshop file gains them empty, nothing else changes."""
+    names = set(db.table_names())
+    for name, cols in TABLES.items():
+        if name not in names:
+            db[name].create({**cols, **COMMON}, pk="id")
+        else:
+            have = set(db[name].columns_dict)
+            for col, typ in cols.items():
+                if col not in have:
+                    db[name].add_column(col, typ)
+    for table, col in (("contacts", "idea_id"), ("impacts", "idea_id"), ("outcomes", "idea_id")):
+        db[table].create_index([col], if_not_exists=True)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
+    # Content-addressed files (a workshop's logo): kept out of records so the journal stays small.
+    db["blobs"].create({"sha": str, "content_type": str, "data": bytes, "created_at": str}, pk="sha",
+                       if_not_exists=True)
 
 
 def _one(conn, sql, params):

@@ -129,67 +129,6 @@ def export(code, fmt):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
-IMPORT_KINDS = ("organisations", "sheets")
-
-
-def _pending_dir(ws):
-    from pathlib import Path
-
-    folder = Path(current_app.config["DATA_DIR"]) / "imports" / ws.id
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@bp.route("/w/<code>/organiser/import", methods=["GET", "POST"])
-def import_page(code):
-    """Upload the registration export or typed paper sheets: a dry run first, then the real import.
-
-    The uploaded file waits on the laptop (data folder) between the dry run and the confirmation,
-    so the organiser does not pick it twice."""
-    import secrets
-
-    from ..exports import imports
-    from ..i18n import pick_lang
-
-    ws = workshop_or_404(code)
-    require_action(ws, "workshop.manage")
-    if request.method == "GET":
-        return page("organiser/import.html", ws, report=None, error=None, token=None, kind="organisations")
-    check_csrf()
-    kind = request.form.get("kind", "organisations")
-    if kind not in IMPORT_KINDS:
-        abort(400)
-    token = request.form.get("token", "")
-    folder = _pending_dir(ws)
-    if token:
-        if not token.isalnum() or not (folder / token).exists():
-            return page("organiser/import.html", ws, report=None, error=t("import.expired"), token=None,
-                        kind=kind), 400
-        content = (folder / token).read_bytes()
-        filename = (folder / f"{token}.name").read_text(encoding="utf-8")
-        dry_run = False
-    else:
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return page("organiser/import.html", ws, report=None, error=t("import.no_file"), token=None,
-                        kind=kind), 400
-        content, filename, dry_run = upload.read(), upload.filename, True
-    run = imports.import_organisations if kind == "organisations" else imports.import_sheets
-    try:
-        report = run(ws, content, filename, dry_run=dry_run, lang=pick_lang())
-    except imports.ImportError_ as exc:
-        return page("organiser/import.html", ws, report=None, error=str(exc), token=None, kind=kind), 422
-    new_token = None
-    if dry_run and not report["rejected"] and report["created"]:
-        new_token = secrets.token_hex(12)
-        (folder / new_token).write_bytes(content)
-        (folder / f"{new_token}.name").write_text(filename, encoding="utf-8")
-    elif token:
-        for p in (folder / token, folder / f"{token}.name"):
-            p.unlink(missing_ok=True)
-    return page("organiser/import.html", ws, report=report, error=None, token=new_token, kind=kind)
-
-
 @bp.post("/w/<code>/organiser/settings")
 def settings(code):
     """The organiser's contact and logo, used in the letter, the reports and the posters."""
@@ -219,3 +158,6 @@ def logo(code):
         abort(404)
     data, ctype = found
     return Response(data, mimetype=ctype, headers={"Cache-Control": "private, max-age=3600"})
+
+
+from . import imports as _imports  # noqa: E402,F401 - the import wizard's routes hang on this blueprint

@@ -3,6 +3,7 @@ import { ApiError, call, uuid } from './lib/api.js';
 import { $, bootData, el, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { formatNumber, pluralCategory, renderStats } from './lib/counters.js';
 import { Live } from './lib/live.js';
+import { followAddress } from './lib/address.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -224,7 +225,7 @@ live.on((kind, d) => {
   renderSteps();
   renderIntake();
   document.body.dataset.ready = '1';
-  live.connect();
+  followAddress(live.connect());
 })();
 
 // "Back up now": a copy of the workshop file, next to the automatic ones.
