@@ -108,10 +108,13 @@ def _poster_page(canv, d: D.Data, base_url: str, pw: float, ph: float):
     y = y - 8 - qr_size - 0.9 * cm
     t = Text(canv)
     y = _lines(t, d.typo(d.t("exp.poster.or", url=short(url))), FONT, 14, cx, y, mw, INK, 2)
-    y = _lines(t, d.typo(d.t("exp.poster.code", code=spaced(w.get("code") or ""))), BOLD, 24, cx, y - 12, mw, ACCENT, 1)
+    y = _lines(t, d.typo(d.t("exp.poster.code", code=spaced(w.get("code") or ""))), BOLD, 24, cx, y - 12, mw,
+               ACCENT, 1)
+    check = f"{(base_url or '').rstrip('/')}/w/{w.get('code') or ''}/check"
+    y = _lines(t, d.typo(d.t("exp.poster.check", url=short(check))), FONT, 11, cx, y - 10, mw, MUTED, 2)
     contact = d.organiser_contact()
     if contact:
-        _lines(t, d.typo(d.t("exp.poster.contact", contact=contact)), FONT, 11, cx, y - 6, mw, MUTED, 3)
+        _lines(t, d.typo(d.t("exp.poster.contact", contact=contact)), FONT, 11, cx, y - 4, mw, MUTED, 3)
     t.close()
 
 
