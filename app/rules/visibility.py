@@ -152,10 +152,33 @@ def factor(rec, role, viewer_org=None):
     return rec if rec is not None and allowed(role, "read.factor") else None
 
 
+def suggestion(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    """A suggested pair: staff see every one; a participant only those on its own organisation's
+    sheets whose other sheet it may see (never a facilitators-only sheet of another organisation)."""
+    if rec is None:
+        return None
+    sides = {"offer": rec.get("offer_org"), "need": rec.get("need_org")}
+    mine = [k for k, org in sides.items() if viewer_org is not None and org == viewer_org]
+    if not allowed(role, "read.suggestion", bool(mine)):
+        return None
+    if allowed(role, "read.sheet.confidential"):
+        return rec
+    other = "need" if mine == ["offer"] else "offer"
+    if rec.get(f"{other}_visibility") == "facilitators":
+        return None
+    return {k: v for k, v in rec.items() if k not in ("decided_by",)}
+
+
+def suggestion_decision(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    """Accepted and dismissed suggestions (the journal's ``suggestion`` records): staff only."""
+    return rec if rec is not None and allowed(role, "read.suggestion.decision") else None
+
+
 FILTERS = {"organisation": organisation, "sheet": sheet, "idea": idea, "facilitator": facilitator,
            "workshop": workshop, "device": device,
            "contact": contact, "impact": impact, "outcome": outcome, "factor": factor,
-           "meeting": meeting, "b2b_setup": b2b_setup, "b2b_place": b2b_place, "b2b_attendance": b2b_attendance}
+           "meeting": meeting, "b2b_setup": b2b_setup, "b2b_place": b2b_place, "b2b_attendance": b2b_attendance,
+           "suggestion": suggestion_decision}
 
 
 def for_role(entity: str, rec: dict, role: str, viewer_org: str | None = None):
