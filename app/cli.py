@@ -97,7 +97,8 @@ def serve(args) -> int:
     from . import create_app, netinfo, qr
     from .realtime import socketio
 
-    config = {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "ASYNC_MODE": args.async_mode}
+    config = {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "ASYNC_MODE": args.async_mode,
+              "LISTEN_HOST": args.host}
     if args.no_rate_limits:
         config["RATE_LIMITS"] = {"write": None, "login": None, "workshop": None}
     app = create_app(config)

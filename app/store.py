@@ -37,7 +37,7 @@ TABLES = {
         "id": str, "name": str, "kind": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
-        "hidden": int,
+        "hidden": int, "join_code": str,
     },
     "sheets": {
         "id": str, "organisation_id": str, "kind": str, "paper_no": str,
@@ -58,13 +58,13 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int,
+        "author": str, "author_label": str, "table_no": int, "title_auto": int,
     },
     "facilitators": {
         "id": str, "name": str, "table_no": int, "code": str, "revoked": int,
     },
     "devices": {
-        "id": str, "organisation_id": str, "revoked": int,
+        "id": str, "organisation_id": str, "revoked": int, "state": str, "label": str,
     },
 }
 JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra"}
@@ -144,6 +144,7 @@ def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current >= SCHEMA_VERSION:
+        _add_missing_columns(db)
         return
     for name, cols in TABLES.items():
         if name not in db.table_names():
@@ -153,6 +154,17 @@ def migrate(db: sqlite_utils.Database):
     db["ideas"].create_index(["status"], if_not_exists=True)
     db["devices"].create_index(["organisation_id"], if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _add_missing_columns(db: sqlite_utils.Database):
+    """Columns added to ``TABLES`` since a file was made (all nullable): added in place, nothing rewritten."""
+    for name, cols in TABLES.items():
+        if name not in db.table_names():
+            continue
+        have = set(db[name].columns_dict)
+        for col, typ in cols.items():
+            if col not in have:
+                db[name].add_column(col, typ)
 
 
 def _one(conn, sql, params):
@@ -220,6 +232,17 @@ class Tx:
         after = self.store.get(entity, id_)
         self._journal(action, entity, id_, before, after)
         return after
+
+
+    def delete(self, entity: str, id_: str, action: str = "delete") -> dict:
+        """Remove a row; the journal keeps what it was (``before``), screens get ``record: None``."""
+        table = ENTITY_TABLE[entity]
+        before = self.store.get(entity, id_)
+        if before is None:
+            raise NotFound(entity)
+        self.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", [id_])
+        self._journal(action, entity, id_, before, None)
+        return before
 
 
 class Store:

@@ -27,9 +27,22 @@ def create(registry, data: dict, *, workshop_id: str | None = None, code: str | 
         "intake_open": 1, "phase": "live", "projector_token": secrets.token_urlsafe(16),
         "categories_extra": [],
     }
-    with store.tx(SYSTEM, None) as tx:
-        tx.insert("workshop", row)
+    try:
+        with store.tx(SYSTEM, None) as tx:
+            tx.insert("workshop", row)
+    except BaseException:
+        discard(store)  # a refused creation leaves no file behind (nor its -wal / -shm)
+        raise
     return registry.register(store)
+
+
+def discard(store):
+    """Close a store that was never registered and remove its files."""
+    from pathlib import Path
+
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(store.path + suffix).unlink(missing_ok=True)
 
 
 def check_organiser(ws, password) -> bool:
@@ -114,11 +127,16 @@ def state(ws, actor: dict) -> dict:
         else:
             ideas = s.all("idea")
         facs = s.all("facilitator", order="table_no, name") if role in ("organiser", "facilitator") else []
+        asking = s.all("device", "state = 'pending' AND COALESCE(revoked, 0) = 0") \
+            if permissions.cell(role, "read.join_request") else []
+
+    src = visibility.Sources(s, {("sheet", r["id"]): r for r in sheets})
+    src.cache.update({("organisation", r["id"]): r for r in orgs})
 
     def keep(entity, rows):
         out = []
         for r in rows:
-            v = visibility.for_role(entity, r, role, org)
+            v = visibility.for_role(entity, r, role, org, src)
             if v is not None:
                 out.append(v)
         return out
@@ -130,8 +148,10 @@ def state(ws, actor: dict) -> dict:
         "sheets": keep("sheet", sheets),
         "ideas": keep("idea", ideas),
         "facilitators": keep("facilitator", facs),
+        "join_requests": keep("device", asking),
         "stats": stats(ws) if permissions.allowed(role, "read.stats") else None,
-        "me": {"role": role, "id": actor.get("id"), "org": org},
+        "me": {"role": role, "id": actor.get("id"), "org": org, "asking": actor.get("asking"),
+               "join_state": actor.get("join_state")},
     }
 
 
@@ -150,16 +170,16 @@ def events_since(ws, actor: dict, since: int) -> dict:
     # Roles that do not see moderated items get each record as it is *now*: a sheet made confidential
     # or an idea hidden since is not replayed from the journal's older copy.
     current = None if permissions.allowed(actor["role"], "read.hidden") else {}
+    src = visibility.Sources(ws.store)
     for ev in journal.since(ws.store, since, RESYNC_LIMIT + 1):
         after = ev["after"]
-        if current is not None and ev["entity"] in visibility.FILTERS:
+        if current is not None and ev["entity"] in visibility.RULES:
             key = (ev["entity"], ev["entity_id"])
             if key not in current:
                 current[key] = ws.store.get(ev["entity"], ev["entity_id"])
             after = current[key]
-        rec = visibility.for_role(ev["entity"], after, actor["role"], actor.get("org"))
-        out.append({"seq": ev["seq"], "entity": ev["entity"], "id": ev["entity_id"], "action": ev["action"],
-                    "record": rec})
+        id_, rec = visibility.event_view(ev, actor["role"], actor.get("org"), src, after=after)
+        out.append({"seq": ev["seq"], "entity": ev["entity"], "id": id_, "action": ev["action"], "record": rec})
     return {"reset": False, "last_seq": last, "events": out,
             "stats": stats(ws) if permissions.allowed(actor["role"], "read.stats") else None}
 

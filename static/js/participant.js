@@ -1,6 +1,6 @@
 // A participant's phone: join an organisation, write sheets, browse the room, propose ideas.
 import { ApiError, call, uuid } from './lib/api.js';
-import { $, $$, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
 
@@ -120,7 +120,7 @@ sheetForm.addEventListener('submit', (ev) => {
   if (!data.category) missing.category = t('err.required');
   if (!data.title || data.title.trim().length < 2) missing.title = t('err.required');
   if (Object.keys(missing).length) { showErrors(sheetForm, { error: t('err.invalid'), fields: missing }); return; }
-  if (data.quantity !== undefined) data.quantity = data.quantity.replace(',', '.');
+  if (data.quantity !== undefined) data.quantity = asNumber(data.quantity);
   if (editing) {
     const changes = { version: editing.version, request_id: uuid() };
     for (const [k, v] of Object.entries(data)) if (String(editing[k] ?? '') !== String(v)) changes[k] = v;
