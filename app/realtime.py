@@ -84,8 +84,10 @@ def publish(ws, events: list[dict]):
     """Send committed events to every screen allowed to see them, then the counters."""
     if socketio.server is None:
         return
+    from .derived import refreshes
+
     src = visibility.Sources(ws.store)
-    for ev in events:
+    for ev in [x for e in events for x in (e, *refreshes(ws.store, [e]))]:
         for rooms, msg in messages_for(ev, ws.id, src):
             socketio.emit("change", msg, to=rooms)
     _schedule_stats(ws)

@@ -297,6 +297,15 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Derived fields depend on other records: when one of these fields of a source changes, the records that
+# link to it (through the listed columns) are sent again (``app.derived``), so no screen keeps a derived
+# value built from what it may no longer see.
+FEEDS = {
+    "sheet": {"fields": ("hidden", "visibility", "state", "anonymous", "organisation_id"),
+              "into": {"idea": ("offer_sheet_id", "need_sheet_id")}},
+}
+
+
 def allowed_fields(entity: str, role: str, own: bool = False) -> set[str]:
     """What the allow-list lets ``role`` read of ``entity`` (the walking test compares payloads to this)."""
     rule = RULES.get(entity)

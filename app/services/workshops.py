@@ -8,6 +8,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import journal
+from ..derived import refreshes
 from ..rules import permissions, validation as V, visibility
 from ..store import new_id
 from . import ServiceError, authorize, check, commit
@@ -171,7 +172,10 @@ def events_since(ws, actor: dict, since: int) -> dict:
     # or an idea hidden since is not replayed from the journal's older copy.
     current = None if permissions.allowed(actor["role"], "read.hidden") else {}
     src = visibility.Sources(ws.store)
+    missed = []  # each event, then the records whose derived fields it changed (same seq)
     for ev in journal.since(ws.store, since, RESYNC_LIMIT + 1):
+        missed += [ev, *refreshes(ws.store, [ev])]
+    for ev in missed:
         after = ev["after"]
         if current is not None and ev["entity"] in visibility.RULES:
             key = (ev["entity"], ev["entity_id"])

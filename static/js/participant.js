@@ -1,6 +1,7 @@
 // A participant's phone: join an organisation, write sheets, browse the room, propose ideas.
 import { ApiError, call, uuid } from './lib/api.js';
 import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { JoinConsent } from './lib/join-consent.js';
 import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
 
@@ -52,8 +53,7 @@ function renderJoin() {
 async function joinOrg(org) {
   if (!confirm(t('js.confirm_join', { name: org.name }))) return;
   try {
-    await call('POST', url('/join'), { organisation_id: org.id });
-    await restart();
+    await consent.join(org);
   } catch (err) { toast(err.message, 'error'); }
 }
 
@@ -63,6 +63,8 @@ async function restart() {
   render();
   outbox.flush();
 }
+
+const consent = new JoinConsent({ live, url, restart: () => restart(), orgName, changed: () => schedule() });
 
 $('#org-search').addEventListener('input', () => renderJoin());
 $('#org-form').addEventListener('submit', async (ev) => {
@@ -208,7 +210,8 @@ $('#pool-form').addEventListener('submit', (ev) => {
 // ---------- render ----------
 function render() {
   const org = myOrg();
-  $('#join').hidden = !!org;
+  const waiting = consent.render();
+  $('#join').hidden = !!org || waiting;
   $('#space').hidden = !org;
   const closed = !intakeOpen();
   const note = $('#closed-note');
