@@ -12,7 +12,7 @@ from flask import Flask, g, jsonify, render_template, request, session
 from . import compress, i18n
 from .registry import Registry, load_secret_key
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import ROOT, default_data_dir
 DEFAULT_ASYNC_MODE = "gevent"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,7 +40,7 @@ def _rate_limits_from_env(app):
 def create_app(config: dict | None = None) -> Flask:
     config = config or {}
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    data_dir = Path(config.get("DATA_DIR") or os.environ.get("ATELIER_DATA_DIR") or ROOT / "sessions")
+    data_dir = Path(config.get("DATA_DIR") or default_data_dir())
     app.config.update(
         DATA_DIR=str(data_dir),
         SECRET_KEY=load_secret_key(data_dir),
@@ -62,6 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     registry = Registry(data_dir)
     app.extensions["registry"] = registry
+    from .services.network import apply_saved_settings
+
+    apply_saved_settings(app)
 
     from . import realtime
 
@@ -77,9 +80,12 @@ def create_app(config: dict | None = None) -> Flask:
     socket_guard.install(realtime.socketio.server)
 
     from .api import bp as api_bp
-    from .web import facilitator, home, organiser, participant, projector, vendor
+    from .api.followup import bp as api_followup_bp
+    from .api.network import bp as api_network_bp
+    from .web import facilitator, followup, home, network, organiser, participant, projector, vendor
 
-    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp):
+    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, network.bp, api_bp,
+               api_network_bp, api_followup_bp, followup.bp):
         app.register_blueprint(bp)
 
     @app.before_request

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from . import journal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings
 
 # Column definitions per table. JSON-valued columns are listed in JSON_COLUMNS.
 COMMON = {"created_at": str, "updated_at": str, "version": int}
@@ -31,10 +31,10 @@ TABLES = {
     "workshop": {
         "id": str, "code": str, "name": str, "date": str, "venue": str,
         "zones": str, "password_hash": str, "intake_open": int, "phase": str,
-        "projector_token": str, "categories_extra": str,
+        "projector_token": str, "categories_extra": str, "timezone": str,
     },
     "organisations": {
-        "id": str, "name": str, "kind": str, "sector": str, "commune": str,
+        "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
         "hidden": int, "join_code": str,
@@ -46,7 +46,8 @@ TABLES = {
         "available_from": str, "available_until": str, "condition": str,
         "waste_code": str, "logistics": str, "terms": str, "visibility": str,
         "anonymous": int, "author": str, "table_no": int, "state": str,
-        "hidden": int,
+        "hidden": int, "category_label": str, "unit_label": str,
+        "frequency_label": str, "condition_label": str, "terms_label": str,
     },
     "ideas": {
         "id": str, "title": str, "description": str, "kind": str,
@@ -58,20 +59,38 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int, "title_auto": int,
+        "author": str, "author_label": str, "table_no": int, "followup": int, "title_auto": int,
+    },
+    # -- follow-up after the afternoon (app/followup)
+    "contacts": {
+        "id": str, "idea_id": str, "date": str, "who": str, "channel": str, "summary": str,
+        "next_step": str, "due_date": str, "author": str, "author_label": str,
+    },
+    "impacts": {
+        "id": str, "idea_id": str, "org_ids": str, "stage": str, "tonnes": float, "material": str,
+        "water_m3": float, "mwh": float, "energy": str, "euros": str, "jobs": float, "co2_t": float,
+        "factors_used": str, "note": str,
+    },
+    "outcomes": {
+        "id": str, "idea_id": str, "organisation_id": str, "status": str, "comment": str, "euros": float,
+        "author": str,
+    },
+    "factors": {
+        "id": str, "key": str, "family": str, "unit": str, "kg_co2e": float, "label_fr": str, "label_en": str,
+        "source": str, "year": int,
     },
     "facilitators": {
-        "id": str, "name": str, "table_no": int, "code": str, "revoked": int,
+        "id": str, "name": str, "table_no": int, "code": str, "revoked": int, "email": str,
     },
     "devices": {
         "id": str, "organisation_id": str, "revoked": int, "state": str, "label": str,
     },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-    "device": "devices",
+    "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
 }
 
 
@@ -144,11 +163,9 @@ def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current >= SCHEMA_VERSION:
-        _add_missing_columns(db)
+        _add_missing(db)
         return
-    for name, cols in TABLES.items():
-        if name not in db.table_names():
-            db[name].create({**cols, **COMMON}, pk="id")
+    _add_missing(db)  # new tables; an older file gains the columns it lacks (nothing else changes)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
@@ -156,15 +173,23 @@ def migrate(db: sqlite_utils.Database):
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
-def _add_missing_columns(db: sqlite_utils.Database):
-    """Columns added to ``TABLES`` since a file was made (all nullable): added in place, nothing rewritten."""
+def _add_missing(db: sqlite_utils.Database):
+    """Tables and columns added since a file was created (new capabilities), added on open:
+    an older workshop file gains them empty, nothing else changes."""
+    names = set(db.table_names())
     for name, cols in TABLES.items():
-        if name not in db.table_names():
-            continue
-        have = set(db[name].columns_dict)
-        for col, typ in cols.items():
-            if col not in have:
-                db[name].add_column(col, typ)
+        if name not in names:
+            db[name].create({**cols, **COMMON}, pk="id")
+        else:
+            have = set(db[name].columns_dict)
+            for col, typ in cols.items():
+                if col not in have:
+                    db[name].add_column(col, typ)
+    for table, col in (("contacts", "idea_id"), ("impacts", "idea_id"), ("outcomes", "idea_id")):
+        db[table].create_index([col], if_not_exists=True)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
 
 
 def _one(conn, sql, params):
@@ -232,7 +257,6 @@ class Tx:
         after = self.store.get(entity, id_)
         self._journal(action, entity, id_, before, after)
         return after
-
 
     def delete(self, entity: str, id_: str, action: str = "delete") -> dict:
         """Remove a row; the journal keeps what it was (``before``), screens get ``record: None``."""

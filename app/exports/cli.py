@@ -2,7 +2,7 @@
 
     python run.py export <workshop id or code> --format pdf|org-reports|letter|posters|xlsx|csv|json
                          [--out PATH] [--data-dir D] [--base-url URL] [--lang fr|en] …
-    python run.py import <workshop> (--organisations FILE | --sheets FILE) [--dry-run] [--data-dir D]
+    python run.py import …  (app/imports/cli.py)
     python run.py import-json <backup.json> [--data-dir D]
 """
 from __future__ import annotations
@@ -16,20 +16,21 @@ from . import FORMATS
 
 
 def _default_data() -> str:
-    from .. import ROOT
+    from ..paths import default_data_dir
 
-    return str(ROOT / "sessions")
+    return default_data_dir()
 
 
 def add_commands(subparsers) -> None:
     data_dir = _default_data()
     fmt_help = "pdf: workshop book; org-reports: zip of per-organisation PDFs; letter: resource-exchange " \
-               "letter; posters: QR poster, table tents, facilitator cards; xlsx; csv: zip of tables; json: backup"
+               "letter; posters: QR poster, table tents, facilitator cards; xlsx; csv: zip of tables; json: backup; " \
+               "report: the year's report with charts (figures from the journal, see --as-of)"
     e = subparsers.add_parser(
         "export", help="export a workshop: PDF documents, spreadsheets, JSON backup",
         description="Export a workshop's documents or data to a file. " + fmt_help,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    e.add_argument("workshop", help="workshop id or join code")
+    e.add_argument("workshop", help="workshop id or join code (report: several, comma-separated)")
     e.add_argument("--format", "-f", required=True, choices=list(FORMATS), help="what to export")
     e.add_argument("--out", "-o", default=None,
                    help="output file (default: a name derived from the workshop, in the current folder; '-' = stdout)")
@@ -47,25 +48,13 @@ def add_commands(subparsers) -> None:
     e.add_argument("--table", default=None, choices=["organisations", "sheets", "ideas", "b2b", "events"],
                    help="csv: one table as a .csv instead of a zip of all")
     e.add_argument("--contact", default=None, help="letter: how to reach the organiser (email, phone)")
+    e.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                   help="report: the figures as they stood at the end of that day (workshop's time zone)")
     e.set_defaults(func=run_export)
 
-    i = subparsers.add_parser(
-        "import", help="import organisations or sheets from CSV/XLSX",
-        description="Import the registered organisations, or sheets typed from paper, from a CSV (';' or ',') "
-                    "or XLSX file with French or English headers. Every rejected row is reported with its line "
-                    "number; if any row is rejected nothing is imported.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    i.add_argument("workshop", help="workshop id or join code")
-    what = i.add_mutually_exclusive_group(required=True)
-    what.add_argument("--organisations", metavar="FILE",
-                      help="organisations: name/nom, kind/type, commune, contact, email, phone/téléphone, table…")
-    what.add_argument("--sheets", metavar="FILE",
-                      help="sheets: organisation/structure, kind (offre/besoin), category, title, quantity, unit…")
-    i.add_argument("--dry-run", action="store_true", help="only show what would be imported")
-    i.add_argument("--data-dir", default=data_dir, help="folder of workshop files")
-    i.add_argument("--lang", default="fr", choices=["fr", "en"], help="language of the report")
-    i.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    i.set_defaults(func=run_import)
+    from ..imports.cli import add_command as add_import
+
+    add_import(subparsers, data_dir)
 
     j = subparsers.add_parser(
         "import-json", help="restore a JSON backup into a new workshop",
@@ -105,12 +94,24 @@ def _guess_base_url() -> str:
 def run_export(args) -> int:
     from . import export
 
+    from datetime import date
+
     reg = _registry(args.data_dir)
     try:
-        ws = _find(reg, args.workshop)
-        if ws is None:
-            _err(f"workshop not found: {args.workshop} (in {args.data_dir})")
+        refs = [r for r in args.workshop.split(",") if r.strip()] if args.format == "report" else [args.workshop]
+        found = [_find(reg, r.strip()) for r in refs]
+        if not found or None in found:
+            missing = refs[found.index(None)] if None in found else args.workshop
+            _err(f"workshop not found: {missing} (in {args.data_dir})")
             return 2
+        ws, others = found[0], found[1:]
+        as_of = None
+        if args.as_of:
+            try:
+                as_of = date.fromisoformat(args.as_of)
+            except ValueError:
+                _err(f"--as-of: not a date (YYYY-MM-DD): {args.as_of}")
+                return 2
         base_url = args.base_url
         if args.format == "posters" and not base_url:
             base_url = _guess_base_url()
@@ -123,7 +124,7 @@ def run_export(args) -> int:
         try:
             out = export(ws, args.format, lang=args.lang, base_url=base_url, edition=args.edition,
                          group_by=args.group_by, size=args.size, delimiter=args.delimiter, table=args.table,
-                         contact=args.contact, progress=progress)
+                         contact=args.contact, progress=progress, as_of=as_of, others=others)
         except ValueError as exc:
             _err(str(exc))
             return 2
@@ -138,42 +139,6 @@ def run_export(args) -> int:
         path.write_bytes(out.data)
         print(f"{path} ({len(out.data):,} bytes, {out.content_type})")
         return 0
-    finally:
-        reg.close()
-
-
-def run_import(args) -> int:
-    from .imports import ImportError_, import_organisations, import_sheets
-
-    reg = _registry(args.data_dir)
-    try:
-        ws = _find(reg, args.workshop)
-        if ws is None:
-            _err(f"workshop not found: {args.workshop} (in {args.data_dir})")
-            return 2
-        file = args.organisations or args.sheets
-        try:
-            content = Path(file).read_bytes()
-        except OSError as exc:
-            _err(f"{file}: {exc.strerror}")
-            return 2
-        fn = import_organisations if args.organisations else import_sheets
-        try:
-            rep = fn(ws, content, file, dry_run=args.dry_run, lang=args.lang)
-        except ImportError_ as exc:
-            _err(str(exc))
-            return 2
-        if args.json:
-            print(json.dumps({k: v for k, v in rep.items()}, ensure_ascii=False, default=str))
-        else:
-            print(rep["message"])
-            for item in rep["created"] if args.dry_run else []:
-                print(f"  + {item['line']}: {item.get('name') or item.get('title')}")
-            for r in rep["rejected"]:
-                print(f"  ! {r['line']}: {r['reason']}")
-            if rep["ignored_columns"]:
-                print("  (ignored columns: " + ", ".join(rep["ignored_columns"]) + ")")
-        return 1 if rep["rejected"] else 0
     finally:
         reg.close()
 

@@ -96,7 +96,7 @@ COMMON_FIELDS = ("id", "created_at", "updated_at", "version")
 
 
 # -- organisations ----------------------------------------------------------
-ORG_PUBLIC = COMMON_FIELDS + ("name", "kind", "sector", "commune", "postcode", "zone", "presence", "table_no",
+ORG_PUBLIC = COMMON_FIELDS + ("name", "kind", "kind_label", "sector", "commune", "postcode", "zone", "presence", "table_no",
                               "consent")
 CONTACT_FIELDS = ("contact_name", "email", "phone")
 
@@ -150,7 +150,7 @@ def _sheet_owner(name):
 # -- ideas --------------------------------------------------------------------
 IDEA_PUBLIC = COMMON_FIELDS + ("title", "description", "comment", "kind", "provider_id", "receiver_id", "org_ids",
                                "category", "offer_sheet_id", "need_sheet_id", "origin", "status", "status_at",
-                               "b2b", "table_no", "author_label")
+                               "b2b", "table_no", "author_label", "followup")
 IDEA_PARTICIPANT = IDEA_PUBLIC + ("interest", "meeting_slot", "next_step", "due_date", "impact_tonnes",
                                   "impact_euros", "impact_co2", "co2_factor", "impact_jobs")
 
@@ -253,6 +253,15 @@ def _see_device(rec, v: Viewer, src):
     return allowed(v.role, "read.join_request", v.org is not None and rec.get("organisation_id") == v.org)
 
 
+# -- follow-up records (app/followup) -------------------------------------------
+def _see_impact(rec, v: Viewer, src):
+    return allowed(v.role, "read.impact", v.org is not None and v.org in (rec.get("org_ids") or []))
+
+
+def _see_outcome(rec, v: Viewer, src):
+    return allowed(v.role, "read.outcome", v.org is not None and rec.get("organisation_id") == v.org)
+
+
 RULES: dict[str, Rule] = {
     "workshop": Rule(
         see=lambda rec, v, src: True,
@@ -294,6 +303,18 @@ RULES: dict[str, Rule] = {
         see=_see_device,
         fields={"organiser": columns("devices"), "facilitator": DEVICE_PUBLIC, "participant": DEVICE_PUBLIC},
     ),
+    # The facilitator's notebook: staff only.
+    "contact": Rule(see=lambda rec, v, src: allowed(v.role, "read.contact"),
+                    fields={"organiser": columns("contacts"), "facilitator": columns("contacts")}),
+    # Impact figures: participants read their organisation's ideas' figures, not the staff's note.
+    "impact": Rule(see=_see_impact,
+                   fields={"organiser": columns("impacts"), "facilitator": columns("impacts"),
+                           "participant": columns("impacts", without=("note",))}),
+    "outcome": Rule(see=_see_outcome,
+                    fields={"organiser": columns("outcomes"), "facilitator": columns("outcomes"),
+                            "participant": columns("outcomes")}),
+    "factor": Rule(see=lambda rec, v, src: allowed(v.role, "read.factor"),
+                   fields={"organiser": columns("factors"), "facilitator": columns("factors")}),
 }
 
 
