@@ -168,8 +168,12 @@ def _hidden_sources(rec, v: Viewer, src) -> list[dict]:
     """The linked sheets this viewer may not see."""
     out = []
     for key in ("offer_sheet_id", "need_sheet_id"):
+        if not rec.get(key):
+            continue
         s = src.get("sheet", rec.get(key))
-        if s is not None and not sheet_visible(s, v):
+        if s is None:  # deleted, or a caller gave no sources: treated as hidden (fail safe)
+            out.append({"id": rec.get(key)})
+        elif not sheet_visible(s, v):
             out.append(s)
     return out
 
@@ -213,8 +217,10 @@ def _idea_title(rec, v: Viewer, src):
         placeholder = {"title": t("idea.hidden_sheet", "fr"), "organisation_id": None}
 
         def seen(key):
+            if not rec.get(key):
+                return None
             s = src.get("sheet", rec.get(key))
-            return (s if sheet_visible(s, v) else placeholder) if s else None
+            return s if s is not None and sheet_visible(s, v) else placeholder
 
         def org_name(oid):
             o = src.get("organisation", oid)
