@@ -42,10 +42,12 @@ def involved_orgs(entity: str, rec: dict | None) -> list[str]:
         return []
     if entity == "sheet":
         return [rec.get("organisation_id")]
-    if entity in ("idea", "impact"):
+    if entity in ("idea", "impact", "meeting"):
         return list(rec.get("org_ids") or [])
     if entity == "outcome":
         return [rec.get("organisation_id")]
+    if entity == "b2b_attendance":
+        return [rec.get("id")]
     if entity == "organisation":
         return [rec.get("id")]
     if entity == "device":

@@ -163,9 +163,11 @@ def document() -> dict:
                                                           V.BACKUP_FOLDER, ok=ANY_OK)},
         "/api/w/{wid}/wifi-check": {"post": op("A phone's wifi-check result", V.WIFI_CHECK, ok=ANY_OK)},
     }
+    from . import b2b as b2b_api
     paths.update(followup_paths())
     from ..rules.permissions import ROUTES
 
+    paths.update(b2b_api.openapi_paths())
     for path, ops in paths.items():
         for method, o in ops.items():
             action = ROUTES.get((method.upper(), path))
@@ -173,6 +175,7 @@ def document() -> dict:
                 o["x-action"] = action
                 o["description"] = f"Authorization: `{action}` in the matrix (docs/authorization.md)."
     schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
+    schemas.update(b2b_api.openapi_schemas(schema_object))
     schemas["WriteResult"] = {"type": "object", "properties": {
         "record": {"type": "object", "nullable": True}, "seq": {"type": "integer"}}, "required": ["record", "seq"]}
     schemas["Error"] = {"type": "object", "properties": {

@@ -205,6 +205,13 @@ def book(source, *, lang: str = "fr", edition: str = "organiser", group_by: str 
     toc.append((0, f"{sec} ({len(b2b)})", "b2b"))
     body += [PageBreak(), Heading(f"{sec} ({len(b2b)})", 0, "b2b")]
     body.append(idea_grid(d, b2b, viewer, b2b=True) if b2b else Block([(SMALL, clean(d.t("exp.no_ideas")))], keep=1))
+    if edition != "public":  # the meetings and what came of them (outcomes are not for the public edition)
+        from .b2b_docs import book_section
+
+        meetings = book_section(d)
+        if len(meetings) > 1:
+            toc.append((0, meetings[1].text if hasattr(meetings[1], "text") else d.t("b2b.doc.meetings"), "meetings"))
+        body += meetings
 
     story = cover(d, edition) + [PageBreak(), Heading(clean(d.t("exp.toc")), 0, "toc", outline=False), TOC(toc)]
     story += body

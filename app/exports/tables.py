@@ -16,7 +16,7 @@ import zipfile
 
 from . import data as D
 
-TABLES = ("organisations", "sheets", "ideas", "b2b", "events")
+TABLES = ("organisations", "sheets", "ideas", "b2b", "meetings", "events")
 TEXT, INT, FLOAT, DATE, DATETIME, BOOL = "text", "int", "float", "date", "datetime", "bool"
 MAX_CELL = 32000  # Excel refuses cells over 32,767 characters
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -141,7 +141,14 @@ def _events(d: D.Data):
     return cols, rows
 
 
-BUILDERS = {"organisations": _org, "sheets": _sheets, "ideas": _ideas, "b2b": _b2b, "events": _events}
+def _meetings(d: D.Data):
+    from .b2b_docs import _from_data, table_rows
+
+    return table_rows(_from_data(d), d.lang)
+
+
+BUILDERS = {"organisations": _org, "sheets": _sheets, "ideas": _ideas, "b2b": _b2b, "meetings": _meetings,
+            "events": _events}
 
 
 def table(source, name: str, *, lang: str = "fr"):

@@ -268,6 +268,25 @@ def _see_outcome(rec, v: Viewer, src):
     return allowed(v.role, "read.outcome", v.org is not None and rec.get("organisation_id") == v.org)
 
 
+# -- B2B meetings (app/services/meetings.py) ------------------------------------
+MEETING_PROJECTED = ("id", "org_ids", "idea_id", "slot", "place_id", "status", "request_status", "version")
+
+
+def _see_meeting(rec, v: Viewer, src):
+    if not allowed(v.role, "read.meeting", v.org is not None and v.org in (rec.get("org_ids") or [])):
+        return False
+    if v.role == "projector":  # the planned ones only
+        return rec.get("request_status") == "accepted" and rec.get("slot") is not None \
+            and rec.get("status") != "cancelled"
+    return True
+
+
+def _meeting_outcomes(rec, v: Viewer, src):
+    """Each side's outcome: staff all, a participant its own side's."""
+    return {o: x for o, x in (rec.get("outcomes") or {}).items()
+            if allowed(v.role, "read.meeting.outcome", o == v.org)}
+
+
 RULES: dict[str, Rule] = {
     "workshop": Rule(
         see=lambda rec, v, src: True,
@@ -321,6 +340,27 @@ RULES: dict[str, Rule] = {
                             "participant": columns("outcomes")}),
     "factor": Rule(see=lambda rec, v, src: allowed(v.role, "read.factor"),
                    fields={"organiser": columns("factors"), "facilitator": columns("factors")}),
+    "meeting": Rule(
+        see=_see_meeting,
+        fields={"organiser": columns("meetings"), "facilitator": columns("meetings"),
+                "participant": columns("meetings", without=("unplaced_reason",)), "projector": MEETING_PROJECTED},
+        derive={"outcomes": _meeting_outcomes, "sheet_id": _linked_sheet("sheet_id")},
+    ),
+    "b2b_setup": Rule(
+        see=lambda rec, v, src: allowed(v.role, "b2b.read"),
+        fields={"organiser": columns("b2b_setup"), "facilitator": columns("b2b_setup"),
+                "participant": columns("b2b_setup", without=("plan_stats",)),
+                "projector": columns("b2b_setup", without=("plan_stats",))},
+    ),
+    "b2b_place": Rule(
+        see=lambda rec, v, src: allowed(v.role, "b2b.read") and (not rec.get("hidden")
+                                                                 or allowed(v.role, "read.hidden")),
+        fields={r: columns("b2b_places") for r in ("organiser", "facilitator", "participant", "projector")},
+    ),
+    "b2b_attendance": Rule(
+        see=lambda rec, v, src: allowed(v.role, "read.attendance", rec.get("id") == v.org),
+        fields={r: columns("b2b_attendance") for r in ("organiser", "facilitator", "participant")},
+    ),
 }
 
 

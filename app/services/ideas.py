@@ -142,8 +142,12 @@ def set_b2b(ws, actor, idea_id, data):
         idea = _load(tx, idea_id, clean["version"])
         return tx.update("idea", idea["id"], {"b2b": int(clean["b2b"])}, idea["version"], action="b2b")
 
-    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
-                  on_replay=lambda seq: _original(ws, seq))
+    out = commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                 on_replay=lambda seq: _original(ws, seq))
+    from . import meetings  # every idea selected for B2B becomes a meeting of its organisations
+
+    meetings.follow_ideas(ws, actor)
+    return out
 
 
 def update(ws, actor, idea_id, data):
