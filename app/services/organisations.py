@@ -169,6 +169,9 @@ def merge(ws, actor, org_id, data):
             tx.update("idea", idea["id"], changes, action="move_org")
         for dev in ws.store.all("device", "organisation_id = ?", [src["id"]]):
             tx.update("device", dev["id"], {"organisation_id": dst["id"]}, action="move_org")
+        for meeting in _meetings_of(ws, src["id"]):
+            orgs = list(dict.fromkeys(dst["id"] if o == src["id"] else o for o in meeting.get("org_ids") or []))
+            tx.update("meeting", meeting["id"], {"org_ids": orgs}, action="move_org")
         tx.delete("organisation", src["id"], action="merge")
         return tx.get("organisation", dst["id"])
 
@@ -180,7 +183,7 @@ def delete(ws, actor, org_id, data):
     authorize(ws, actor, "organisation.delete")
     clean = check(V.ORG_DELETE, data)
     org = require(ws, "organisation", org_id)
-    if _ideas_of(ws, org["id"]):
+    if _ideas_of(ws, org["id"]) or _meetings_of(ws, org["id"]):
         raise ServiceError(409, "err.org_has_ideas")
     devices = ws.store.all("device", "organisation_id = ?", [org["id"]])
 
@@ -202,6 +205,11 @@ def delete(ws, actor, org_id, data):
     for dev in devices:  # its phones go back to the join screen
         realtime.disconnect_device(ws, dev["id"])
     return None, result[1]
+
+
+def _meetings_of(ws, org_id) -> list[dict]:
+    return [m for m in ws.store.rows("SELECT * FROM meetings WHERE org_ids LIKE ?", [f"%{org_id}%"])
+            if org_id in (m.get("org_ids") or [])]
 
 
 def _ideas_of(ws, org_id) -> list[dict]:
