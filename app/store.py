@@ -102,14 +102,20 @@ TABLES = {
         "announced_slot": int, "announced_place": str, "previous_slot": int, "unplaced_reason": str,
         "status": str, "outcomes": str,
     },
+    # suggested synergies a facilitator accepted or dismissed (app/services/suggestions.py)
+    "suggestions": {
+        "id": str, "offer_sheet_id": str, "need_sheet_id": str, "offer_org": str, "need_org": str,
+        "state": str, "idea_id": str, "score": float, "reasons": str, "decided_by": str,
+    },
 }
 JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used", "sessions", "plan_stats",
-                "accepted_by", "outcomes", "unplaced_reason"}
+                "accepted_by", "outcomes", "unplaced_reason", "reasons"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
     "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
     "b2b_setup": "b2b_setup", "b2b_place": "b2b_places", "b2b_attendance": "b2b_attendance", "meeting": "meetings",
+    "suggestion": "suggestions",
 }
 
 

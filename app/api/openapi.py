@@ -155,6 +155,20 @@ def document() -> dict:
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
         "/api/w/{wid}/backup": {"post": op("Back up the workshop file now (organiser)", V.EMPTY, ok=ANY_OK)},
+        "/api/w/{wid}/suggestions": {"get": op(
+            "Suggested synergies the caller may see, best first, with their reasons (staff: and decisions)",
+            ok=ANY_OK, tag="read", params=[
+                {"name": "scope", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["all", "table"]}},
+                {"name": "sheet", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64}}])},
+        "/api/w/{wid}/suggestions/relevance": {"get": op(
+            "A participant's room list: other organisations' sheets scored against its own", ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/suggestions/accept": {"post": op(
+            "Accept a suggestion: the idea (origin suggestion), one per pair however many taps", V.SUGGESTION_DECISION,
+            ok=ANY_OK)},
+        "/api/w/{wid}/suggestions/dismiss": {"post": op("Dismiss a suggestion: never suggested again",
+                                                        V.SUGGESTION_DECISION)},
+        "/api/w/{wid}/suggestions/restore": {"post": op("Undo a dismissal", V.SUGGESTION_DECISION)},
         "/api/w/{wid}/network": {"get": op("The laptop's addresses, the one phones get, wifi-check counts",
                                            ok=ANY_OK, tag="read")},
         "/api/w/{wid}/network/address": {"post": op("Choose the address in the QR, posters and wall",

@@ -59,6 +59,9 @@ MATRIX = {
     "idea.merge":                (True,  True,  False, False, False),
     "idea.history":              (True,  True,  False, False, False),
     "b2b.contacts":              (True,  True,  False, False, False),
+    # -- suggested synergies (app/services/suggestions.py)
+    "suggestion.read":           (True,  True,  True,  False, False),
+    "suggestion.decide":         (True,  True,  False, False, False),
     # -- B2B meetings (app/services/meetings.py)
     "b2b.read":                  (True,  True,  True,  True,  False),
     "b2b.setup":                 (True,  False, False, False, False),
@@ -96,6 +99,8 @@ MATRIX = {
     "read.join_request":         (True,  True,  "own", False, False),
     "read.workshop.projector_token": (True, False, False, False, False),
     "read.stats":                (True,  True,  False, True,  False),
+    "read.suggestion":           (True,  True,  "own", False, False),
+    "read.suggestion.decision":  (True,  True,  False, False, False),
     "read.meeting":              (True,  True,  "own", True,  False),
     "read.meeting.outcome":      (True,  True,  "own", False, False),
     "read.meeting.plan":         (True,  True,  False, False, False),
@@ -140,6 +145,9 @@ DESCRIPTIONS = {
     "idea.merge": "merge a duplicate idea",
     "idea.history": "an idea's dated history",
     "b2b.contacts": "the B2B list with every party's contact details",
+    "suggestion.read": "suggested synergies (participants: for their organisation's sheets, and the room list's "
+                       "relevance to them)",
+    "suggestion.decide": "accept a suggestion (creates the idea) or dismiss it; restore a dismissed one",
     "b2b.read": "B2B meetings, slots, places and the server clock, as the role may see them",
     "b2b.setup": "meeting sessions, slot length, pause and meeting places",
     "b2b.attendance": "how many people an organisation brought, when it arrives and leaves",
@@ -178,6 +186,8 @@ DESCRIPTIONS = {
     "read.join_request": "phones asking to join an organisation (participants: their own organisation's)",
     "read.workshop.projector_token": "the projector link's token",
     "read.stats": "the live counters pushed on the socket",
+    "read.suggestion": "a suggested pair (participants: on their own sheets, never with a sheet they may not see)",
+    "read.suggestion.decision": "who accepted or dismissed which suggestion",
     "read.meeting": "B2B meetings (participants: their organisation's; projector: planned ones, no outcomes)",
     "read.meeting.outcome": "the outcomes recorded by each side (participants: their own side's)",
     "read.meeting.plan": "the planner's figures and unplaced meetings",
@@ -213,6 +223,11 @@ ROUTES = {
     ("POST", "/api/w/{wid}/ideas/{iid}/merge"): "idea.merge",
     ("GET", "/api/w/{wid}/ideas/{iid}/history"): "idea.history",
     ("GET", "/api/w/{wid}/b2b"): "b2b.contacts",
+    ("GET", "/api/w/{wid}/suggestions"): "suggestion.read",
+    ("GET", "/api/w/{wid}/suggestions/relevance"): "suggestion.read",
+    ("POST", "/api/w/{wid}/suggestions/accept"): "suggestion.decide",
+    ("POST", "/api/w/{wid}/suggestions/dismiss"): "suggestion.decide",
+    ("POST", "/api/w/{wid}/suggestions/restore"): "suggestion.decide",
     ("GET", "/api/w/{wid}/meetings"): "b2b.read",
     ("POST", "/api/w/{wid}/meetings/setup"): "b2b.setup",
     ("POST", "/api/w/{wid}/organisations/{oid}/attendance"): "b2b.attendance",
@@ -265,7 +280,7 @@ PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
     "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
     "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"} | {
-    "b2b.read", "meeting.agenda"}
+    "b2b.read", "meeting.agenda", "suggestion.read"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
 

@@ -168,6 +168,8 @@ MERGE = S("IdeaMerge", version=F("integer", required=True, minimum=1, nullable=F
 FACILITATOR_CREATE = S("FacilitatorCreate", id=F("uuid", required=True, nullable=False), name=NAME,
                        table_no=F("integer", minimum=0, maximum=500))
 UNDO = S("Undo", request_id=F("uuid"))
+SUGGESTION_DECISION = S("SuggestionDecision", offer_sheet_id=F("uuid", required=True, nullable=False),
+                        need_sheet_id=F("uuid", required=True, nullable=False), request_id=F("uuid"))
 JOIN = S("Join", organisation_id=F("uuid", required=True, nullable=False),
          code=F("string", max_len=20, doc="The organisation's short code, shown on its members' phones"),
          label=F("string", max_len=60, doc="Who is asking (a first name), shown to the members"))
@@ -253,7 +255,7 @@ ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGA
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, ADMIT, ORG_MERGE, ORG_DELETE, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
-               FACILITATOR_EMAIL, REMINDERS]
+               FACILITATOR_EMAIL, REMINDERS, SUGGESTION_DECISION]
 
 
 def _check(f: F, v, strict: bool = False):

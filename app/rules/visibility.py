@@ -357,6 +357,9 @@ RULES: dict[str, Rule] = {
                                                                  or allowed(v.role, "read.hidden")),
         fields={r: columns("b2b_places") for r in ("organiser", "facilitator", "participant", "projector")},
     ),
+    # Suggestions a facilitator accepted or dismissed (the stored decisions): staff only.
+    "suggestion": Rule(see=lambda rec, v, src: allowed(v.role, "read.suggestion.decision"),
+                       fields={"organiser": columns("suggestions"), "facilitator": columns("suggestions")}),
     "b2b_attendance": Rule(
         see=lambda rec, v, src: allowed(v.role, "read.attendance", rec.get("id") == v.org),
         fields={r: columns("b2b_attendance") for r in ("organiser", "facilitator", "participant")},
@@ -423,3 +426,25 @@ FILTERS = RULES
 
 def workshop(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
     return for_role("workshop", rec, role, viewer_org)
+
+
+def suggestion_decision(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    return for_role("suggestion", rec, role, viewer_org)
+
+
+def suggestion(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    """A suggested pair (computed, not stored): staff see every one; a participant only those on its own
+    organisation's sheets whose other sheet it may see (never a facilitators-only sheet of another
+    organisation). Its reasons are built from the two sheets, both visible to the reader."""
+    if rec is None:
+        return None
+    sides = {"offer": rec.get("offer_org"), "need": rec.get("need_org")}
+    mine = [k for k, org in sides.items() if viewer_org is not None and org == viewer_org]
+    if not allowed(role, "read.suggestion", bool(mine)):
+        return None
+    if allowed(role, "read.sheet.confidential"):
+        return rec
+    other = "need" if mine == ["offer"] else "offer"
+    if rec.get(f"{other}_visibility") == "facilitators":
+        return None
+    return {k: v for k, v in rec.items() if k not in ("decided_by",)}

@@ -15,7 +15,7 @@ def _title(offer, need, orgs_by_id, lang="fr"):
     return visibility.auto_title(offer, need, lambda oid: (orgs_by_id.get(oid) or {}).get("name"), lang=lang)
 
 
-def create(ws, actor, data):
+def create(ws, actor, data, origin: str | None = None):
     clean = check(V.IDEA_CREATE, data)
     role = actor["role"]
     authorize(ws, actor, "idea.create", own=bool(actor.get("org")) if role == "participant" else None)
@@ -72,7 +72,7 @@ def create(ws, actor, data):
         "receiver_id": org_ids[1] if kind == "exchange" else None,
         "org_ids": org_ids, "category": clean.get("category") or (sheet["category"] if sheet else "other"),
         "offer_sheet_id": offer["id"] if offer else None, "need_sheet_id": need["id"] if need else None,
-        "origin": "participant" if role == "participant" else "facilitator",
+        "origin": origin or ("participant" if role == "participant" else "facilitator"),
         "interest": {}, "status": "new", "status_at": now_iso(), "b2b": 0, "hidden": 0,
         "author": actor.get("id"), "author_label": actor.get("label"), "title_auto": int(title_auto),
         "table_no": actor.get("table") if role == "facilitator" else (orgs_by_id[org_ids[0]] or {}).get("table_no"),

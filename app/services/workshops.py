@@ -110,7 +110,15 @@ def stats(ws) -> dict:
         "by_status": by_status,
         "by_category": by_category,
         "facilitators": s.scalar("SELECT COUNT(*) FROM facilitators WHERE COALESCE(revoked,0)=0") or 0,
+        "suggested": _suggested(ws),
     }
+
+
+def _suggested(ws) -> int:
+    """Open suggestions between sheets everyone may see (the wall's "rapprochements suggérés")."""
+    from . import suggestions
+
+    return suggestions.public_count(ws)
 
 
 def state(ws, actor: dict) -> dict:

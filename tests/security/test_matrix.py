@@ -224,6 +224,34 @@ def _mistake(w):
     return r.json()["record"]
 
 
+def _suggested_pair(w):
+    offer = w.fresh_sheet(w.org_a["id"], kind="offer", category="packaging", title="Palettes bois")
+    need = w.fresh_sheet(w.org_b["id"], kind="need", category="packaging", title="Palettes pour expédier")
+    return {"offer_sheet_id": offer["id"], "need_sheet_id": need["id"]}
+
+
+def p_suggestions(w, v):
+    return lambda s: s.get(w.api("/suggestions"))
+
+
+def p_relevance(w, v):
+    return lambda s: s.get(w.api("/suggestions/relevance"))
+
+
+def p_sugg_accept(w, v):
+    body = _suggested_pair(w)
+    return lambda s: s.post(w.api("/suggestions/accept"), json=body)
+
+
+def p_sugg_dismiss(w, v):
+    body = _suggested_pair(w)
+    return lambda s: s.post(w.api("/suggestions/dismiss"), json=body)
+
+
+def p_sugg_restore(w, v):
+    body = _suggested_pair(w)
+    w.org.post(w.api("/suggestions/dismiss"), json=body).raise_for_status()
+    return lambda s: s.post(w.api("/suggestions/restore"), json=body)
 # -- B2B meetings ---------------------------------------------------------------------------------
 def _fresh_org(w):
     r = w.org.post(w.api("/organisations"), json={"id": uid(), "name": f"Structure {uid()[:8]}"})
@@ -330,6 +358,11 @@ PERFORMERS = {
     ("POST", "/api/w/{wid}/phase"): p_phase,
     ("POST", "/api/w/{wid}/backup"): p_backup,
     ("GET", "/w/{code}/export/{fmt}"): p_export,
+    ("GET", "/api/w/{wid}/suggestions"): p_suggestions,
+    ("GET", "/api/w/{wid}/suggestions/relevance"): p_relevance,
+    ("POST", "/api/w/{wid}/suggestions/accept"): p_sugg_accept,
+    ("POST", "/api/w/{wid}/suggestions/dismiss"): p_sugg_dismiss,
+    ("POST", "/api/w/{wid}/suggestions/restore"): p_sugg_restore,
     ("GET", "/api/w/{wid}/meetings"): p_meetings,
     ("POST", "/api/w/{wid}/meetings/setup"): p_meeting_setup,
     ("POST", "/api/w/{wid}/organisations/{oid}/attendance"): p_attendance,
