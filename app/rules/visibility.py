@@ -448,3 +448,15 @@ def suggestion(rec: dict, role: str, viewer_org: str | None = None) -> dict | No
     if rec.get(f"{other}_visibility") == "facilitators":
         return None
     return {k: v for k, v in rec.items() if k not in ("decided_by",)}
+
+
+def _entry(entity):
+    def filter_(rec, role, viewer_org=None, src=None):
+        return for_role(entity, rec, role, viewer_org, src)
+    filter_.__name__ = entity
+    filter_.__doc__ = f"``for_role({entity!r}, …)``: kept for callers that name the record type."
+    return filter_
+
+
+organisation, sheet, idea, facilitator, device = (_entry(e) for e in
+                                                  ("organisation", "sheet", "idea", "facilitator", "device"))
