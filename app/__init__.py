@@ -90,6 +90,11 @@ def create_app(config: dict | None = None) -> Flask:
                api_network_bp, api_followup_bp, followup.bp, api_b2b_bp, b2b_pages.bp):
         app.register_blueprint(bp)
 
+    from flask_babel import Babel  # dates, numbers and plural forms from CLDR, in the page's language
+
+    Babel(app, locale_selector=i18n.babel_locale)
+    app.jinja_env.filters["long_date"] = i18n.long_date
+
     @app.before_request
     def _lang_and_csrf():
         i18n.pick_lang()

@@ -64,6 +64,14 @@ WORKSHOP_CREATE = S(
     venue=F("string", max_len=200),
     zones=F("string", max_len=500, doc="Comma-separated territories"),
     password=F("string", required=True, min_len=6, max_len=200, nullable=False),
+    organiser_name=F("string", max_len=120, doc="Who participants contact after the workshop"),
+    organiser_email=F("email", max_len=200),
+    organiser_phone=F("phone", max_len=40),
+)
+WORKSHOP_CONTACT = S(
+    "WorkshopContact",
+    organiser_name=F("string", max_len=120), organiser_email=F("email", max_len=200),
+    organiser_phone=F("phone", max_len=40),
 )
 ORGANISER_LOGIN = S("OrganiserLogin", password=F("string", required=True, max_len=200, nullable=False))
 FACILITATOR_LOGIN = S("FacilitatorLogin", code=F("string", required=True, max_len=40, nullable=False))
