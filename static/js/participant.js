@@ -1,6 +1,7 @@
 // A participant's phone: join an organisation, write sheets, browse the room, propose ideas.
 import { ApiError, call, uuid } from './lib/api.js';
-import { $, $$, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { JoinConsent } from './lib/join-consent.js';
 import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
 import { orgSuggest } from './lib/org-suggest.js';
@@ -93,8 +94,7 @@ function renderJoin() {
 async function joinOrg(org) {
   if (!confirm(t('js.confirm_join', { name: org.name }))) return;
   try {
-    await call('POST', url('/join'), { organisation_id: org.id });
-    await restart();
+    await consent.join(org);
   } catch (err) { toast(err.message, 'error'); }
 }
 
@@ -104,6 +104,8 @@ async function restart() {
   render();
   outbox.flush();
 }
+
+const consent = new JoinConsent({ live, url, restart: () => restart(), orgName, changed: () => schedule() });
 
 $('#org-search').addEventListener('input', () => renderJoin());
 // Typing a new organisation's name proposes the existing close ones first ("Garage Bernard" -> "Garage Bernard & Fils").
@@ -197,7 +199,7 @@ $('#sheet-cancel').addEventListener('click', () => { sheetForm.hidden = true; ed
 sheetForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const data = formData(sheetForm);
-  if (data.quantity !== undefined) data.quantity = data.quantity.replace(',', '.');
+  if (data.quantity !== undefined) data.quantity = asNumber(data.quantity);
   if (editing && editing.version === undefined) editing = live.maps.sheets.get(editing.id) || editing;
   if (editing) {
     const changes = { version: editing.version, request_id: uuid() };
@@ -301,7 +303,8 @@ $('#pool-form').addEventListener('submit', (ev) => {
 // ---------- render ----------
 function render() {
   const org = myOrg();
-  $('#join').hidden = !!org;
+  const waiting = consent.render();
+  $('#join').hidden = !!org || waiting;
   $('#space').hidden = !org;
   const closed = !intakeOpen();
   const note = $('#closed-note');
