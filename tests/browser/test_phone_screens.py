@@ -27,7 +27,8 @@ def demo(tmp_path_factory):
 def phone(browser, size="360x740"):
     w, h = PHONES[size]
     page = open_page(context(browser, {"viewport": {"width": w, "height": h}, "is_mobile": True, "has_touch": True}))
-    page.on("dialog", lambda d: d.accept())  # "Vous représentez … ?" confirmation
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.accept()))  # "Vous représentez … ?"
     return page
 
 
@@ -37,12 +38,13 @@ def join(page, srv, info, org=ORG):
     return page
 
 
-def enter(page, srv, info, org=ORG):
+def enter(page, srv, info, org=None):
+    """A phone that creates its own organisation (joining an existing one now asks its members first)."""
     join(page, srv, info)
-    page.fill("#org-search", org.split()[0])
-    page.locator("#org-list .choice", has_text=org).first.click()
+    page.click("#new-org summary")
+    page.fill("#f-name", org or f"Zéphyr essais {uid()[:8]}")
+    page.click("#org-form button[type=submit]")
     page.wait_for_selector("#space:not([hidden])")
-    page.wait_for_selector("#my-sheets li")
     return page
 
 
@@ -76,11 +78,9 @@ def test_phone_pages_fit(browser, demo, size):
     assert layout_report(page) == {"overflow": 0, "clipped": []}
     screenshot(page, f"phone-{size}-join-suggest")
 
-    page.click("#new-org summary")
-    page.fill("#org-search", "Garage")
-    page.locator("#org-list .choice", has_text=ORG).click()
+    page.fill("#f-name", f"Zéphyr essais {uid()[:8]}")
+    page.click("#org-form button[type=submit]")
     page.wait_for_selector("#space:not([hidden])")
-    page.wait_for_selector("#my-sheets li")
     assert page.text_content("#space .ws-name").strip() == name
     regions = [".topbar", ".phone-tabs", "#panel-mine .row"]
     for tab in ("mine", "room", "ideas"):
@@ -114,7 +114,7 @@ def test_room_search_is_accent_and_case_insensitive_with_filters(browser, demo):
     page.wait_for_selector("#room-sheets li")
     st = state(srv, info)
     orgs = {o["id"]: o["name"] for o in st["organisations"]}
-    me = next(o["id"] for o in st["organisations"] if o["name"] == ORG)
+    me = next(o["id"] for o in st["organisations"] if o["name"] == page.text_content("#my-org-name"))
     others = [s for s in st["sheets"] if s["organisation_id"] != me and s["state"] != "withdrawn"
               and s.get("visibility") != "facilitators"]
 
@@ -185,7 +185,8 @@ def test_bad_quantity_refused_before_saving_with_the_field_focused(browser, demo
     card.locator(".state.saved").wait_for()
     # Saved: no "envoi en cours…" left on screen, and nothing on top of Modifier / Retirer.
     assert "envoi en cours" not in page.locator("body").inner_text()
-    for b in card.locator("button").all():
+    for b in [card.locator("button", has_text="Modifier").first, card.locator("button", has_text="Retirer").first]:
+        b.scroll_into_view_if_needed()
         box = b.bounding_box()
         hit = page.evaluate("([x, y]) => { const n = document.elementFromPoint(x, y); return n && n.closest('button') && n.closest('button').textContent; }",
                             [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
@@ -238,9 +239,11 @@ def test_phone_creation_proposes_the_existing_close_organisation(browser, demo):
     page.wait_for_selector("#f-name[aria-invalid=true]")
     assert page.evaluate("() => document.activeElement.classList.contains('suggest-pick')")
     assert not any(o["name"].lower() == "garage bernard" for o in state(srv, info)["organisations"])
-    pick.click()  # "c'est la mienne": this phone joins the existing organisation
-    page.wait_for_selector("#space:not([hidden])")
-    assert page.text_content("#my-org-name") == ORG
+    pick.click()  # "c'est la mienne": this phone asks to join the existing organisation instead
+    page.wait_for_function("() => true")
+    page.wait_for_timeout(500)
+    assert any(ORG in m for m in page.dialogs), page.dialogs
+    assert not any(o["name"].lower() == "garage bernard" for o in state(srv, info)["organisations"])
     page.context.close()
 
 
