@@ -49,7 +49,8 @@ def impact(f, lang, factors) -> str | None:
         return None
     names = [(factors.get(k) or {}).get("label_en" if lang == "en" else "label_fr") or k for k, _ in rows]
     return hbars([v for _, v in rows], names, t("fu.chart_impact", lang, stage=label("stage", stage, lang)),
-                 color="#5a2d82", cls="impact", fmt=lambda v: f"{v:.2f}")
+                 color="#5a2d82", cls="impact",
+                 fmt=lambda v: f"{v:.2f}".replace(".", ",") if lang == "fr" else f"{v:.2f}")
 
 
 def series(f, lang) -> str | None:

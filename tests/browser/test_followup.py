@@ -129,6 +129,14 @@ def test_a_contact_from_the_panel_and_live_figures(browser, demo):
 @pytest.mark.parametrize("w,h", [(1366, 768), (1024, 768)])
 def test_report_page_charts_and_figures(browser, demo, w, h):
     srv, info = demo
+    s = info["session"]
+    board = s.get(api(srv, info, "/followup")).json()
+    if not board["figures"]["impact"]["actual"]["ideas"]:  # one idea carried out, with its figures
+        idea = next(i for i in board["ideas"] if i["status"] == "soon")
+        s.patch(api(srv, info, f"/followup/ideas/{idea['id']}"), json={"version": idea["version"],
+                                                                       "status": "done"}).raise_for_status()
+        s.put(api(srv, info, f"/followup/ideas/{idea['id']}/impact/actual"),
+              json={"tonnes": 12, "material": "cardboard"}).raise_for_status()
     page = new_page(browser, w, h)
     try:
         sign_in_organiser(page, srv, info)
@@ -142,7 +150,7 @@ def test_report_page_charts_and_figures(browser, demo, w, h):
         values = [int(float(v)) for v in page.eval_on_selector_all("svg.funnel rect", "els => els.map(e => e.dataset.value)")]
         assert values[:3] == [figs["sheets"], figs["ideas"], figs["b2b"]] == [278, 510, 87]
         assert page.locator("svg.categories rect").count() >= 5
-        assert page.locator("svg.impact rect").count() >= 1  # the idea carried out in the test above, or none
+        assert page.locator("svg.impact rect").count() >= 1
         assert layout_problems(page) == []
         assert audit(page) == []
         assert untranslated(page) == []
@@ -184,3 +192,43 @@ def test_homes_list_what_is_overdue(browser, demo):
         assert page.errors == []
     finally:
         page.context.close()
+
+
+def test_a_participant_reports_its_outcome_from_the_phone(browser, demo):
+    srv, info = demo
+    s = info["session"]
+    board = s.get(api(srv, info, "/followup")).json()
+    idea = next(i for i in board["ideas"] if i["status"] == "explore")
+    org_id = idea["org_ids"][0]
+    s.post(api(srv, info, "/phase"), json={"phase": "closed"}).raise_for_status()
+    page = new_page(browser, 360, 740, mobile=True)
+    try:
+        page.goto(srv.url(f"/j/{info['code']}"))
+        status = page.evaluate("""async ([wid, org]) => (await fetch(`/api/w/${wid}/join`, {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({organisation_id: org})})).status""",
+                               [info["workshop"], org_id])
+        assert status == 200
+        page.goto(srv.url(f"/j/{info['code']}"))
+        page.wait_for_selector("#fu-phone[data-ready='1']", state="attached")
+        page.click("#tab-ideas")
+        mine = [i for i in board["ideas"] if org_id in i["org_ids"]]
+        assert page.locator("#fu-phone-list > li").count() == len(mine)
+        card = page.locator(f"#fu-phone-list > li[data-id='{idea['id']}']")
+        card.locator("select[name=status]").select_option("soon")
+        card.locator("input[name=euros]").fill("-4")
+        card.locator("button[type=submit]").click()
+        card.locator(".field-error:not([hidden])").wait_for()
+        assert "0" in card.locator(".field-error:not([hidden])").inner_text()  # "at least 0", in French
+        card.locator("input[name=euros]").fill("1500")
+        card.locator("textarea[name=comment]").fill("Premier essai en janvier")
+        card.locator("button[type=submit]").click()
+        page.wait_for_selector("#toast:not([hidden])")
+        assert layout_problems(page) == []
+        shot(page, "followup-phone-360x740", full_page=False)
+        detail = s.get(api(srv, info, f"/followup/ideas/{idea['id']}")).json()
+        assert [(o["organisation_id"], o["status"], o["euros"], o["comment"]) for o in detail["outcomes"]] == \
+            [(org_id, "soon", 1500, "Premier essai en janvier")]
+        assert [e for e in page.errors if "422" not in e] == []  # the refused -4 € is the only error
+    finally:
+        page.context.close()
+        s.post(api(srv, info, "/phase"), json={"phase": "followup"}).raise_for_status()
