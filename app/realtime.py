@@ -120,6 +120,14 @@ def _stats_loop():
                 log.exception("stats for %s", ws.id)
 
 
+def notice(ws, event: str, payload: dict, roles=("organiser",)):
+    """A message that is no journal change (the address phones are given, wifi-check counts), to role rooms."""
+    if socketio.server is None:
+        return
+    for role in roles:
+        socketio.emit(event, payload, to=room(ws.id, role))
+
+
 def storage_alert(ws, message: str):
     if socketio.server is None:
         return

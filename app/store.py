@@ -166,9 +166,6 @@ def migrate(db: sqlite_utils.Database):
         _add_missing(db)
         return
     _add_missing(db)  # new tables; an older file gains the columns it lacks (nothing else changes)
-    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
-    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
-                                 pk="signature", if_not_exists=True)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
@@ -190,6 +187,9 @@ def _add_missing(db: sqlite_utils.Database):
                     db[name].add_column(col, typ)
     for table, col in (("contacts", "idea_id"), ("impacts", "idea_id"), ("outcomes", "idea_id")):
         db[table].create_index([col], if_not_exists=True)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
 
 
 def _one(conn, sql, params):

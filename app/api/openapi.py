@@ -138,6 +138,13 @@ def document() -> dict:
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
         "/api/w/{wid}/backup": {"post": op("Back up the workshop file now (organiser)", V.EMPTY, ok=ANY_OK)},
+        "/api/w/{wid}/network": {"get": op("The laptop's addresses, the one phones get, wifi-check counts",
+                                           ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/network/address": {"post": op("Choose the address in the QR, posters and wall",
+                                                    V.NETWORK_ADDRESS, ok=ANY_OK)},
+        "/api/w/{wid}/network/backup-folder": {"post": op("Also copy every backup to this folder (USB stick)",
+                                                          V.BACKUP_FOLDER, ok=ANY_OK)},
+        "/api/w/{wid}/wifi-check": {"post": op("A phone's wifi-check result", V.WIFI_CHECK, ok=ANY_OK)},
     }
     paths.update(followup_paths())
     from ..rules.permissions import ROUTES

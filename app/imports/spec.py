@@ -62,7 +62,7 @@ FIELDS = {
         "hidden": ("bool", "bool", None),
     },
 }
-REQUIRED = {"organisations": ("name",), "sheets": ("organisation", "title")}
+REQUIRED = {"organisations": ("name",), "sheets": ("organisation", "kind", "category", "title")}
 # Columns of our own exports, in the order of app/exports/tables.py: header key -> field
 EXPORT_HEADERS = {
     "organisations": {"id": "id", "name": "name", "kind": "kind", "kind_label": "kind_label", "sector": "sector",
@@ -97,7 +97,12 @@ IGNORE = ""            # a column left out (the user saw it)
 
 def key(text) -> str:
     """Header or value normalised for matching: no accents, no case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", D.sort_key(str(text if text is not None else "")))
+    return _key(str(text if text is not None else ""))
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", D.sort_key(text))
 
 
 @lru_cache(maxsize=1)
@@ -105,8 +110,10 @@ def synonyms() -> dict:
     return json.loads((Path(__file__).with_name("synonyms.json")).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=512)
 def field_label(kind: str, field: str, lang: str) -> str:
-    return D.t(f"imp.f.{field}", lang)
+    own = D.t(f"imp.f.{kind}.{field}", lang)  # a field named differently in one kind ("offre / besoin")
+    return own if not own.startswith("imp.f.") else D.t(f"imp.f.{field}", lang)
 
 
 def value_label(group: str, code: str, lang: str) -> str:

@@ -33,6 +33,8 @@ MATRIX = {
     "workshop.read":             (True,  True,  True,  True,  False),
     "workshop.phase":            (True,  False, False, False, False),
     "workshop.manage":           (True,  False, False, False, False),
+    "server.network":            (True,  False, False, False, False),
+    "wifi.check":                (True,  True,  True,  True,  True),
     "intake.set":                (True,  False, False, False, False),
     "export":                    (True,  False, False, False, False),
     "facilitator.manage":        (True,  False, False, False, False),
@@ -98,6 +100,8 @@ DESCRIPTIONS = {
     "workshop.phase": "set the phase: before, live, closed, locked, followup",
     "intake.set": "open or close intake",
     "workshop.manage": "organiser tools: back up now, restore",
+    "server.network": "choose the address phones are given, the second backup folder (USB stick)",
+    "wifi.check": "report a phone's result on the wifi check page (before joining; rate-limited)",
     "export": "documents and data exports",
     "facilitator.manage": "create, revoke and reinstate facilitator codes; their QR codes",
     "device.revoke": "revoke a participant's phone",
@@ -177,6 +181,10 @@ ROUTES = {
     ("POST", "/api/w/{wid}/intake"): "intake.set",
     ("POST", "/api/w/{wid}/phase"): "workshop.phase",
     ("POST", "/api/w/{wid}/backup"): "workshop.manage",
+    ("GET", "/api/w/{wid}/network"): "server.network",
+    ("POST", "/api/w/{wid}/network/address"): "server.network",
+    ("POST", "/api/w/{wid}/network/backup-folder"): "server.network",
+    ("POST", "/api/w/{wid}/wifi-check"): "wifi.check",
     ("GET", "/w/{code}/export/{fmt}"): "export",
     ("GET", "/w/{code}/facilitators/{fid}/qr.png"): "facilitator.manage",
     ("GET", "/api/w/{wid}/followup"): "followup.board",
@@ -208,7 +216,7 @@ PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
     "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
-    "workshop.create", "followup.board", "followup.mine", "followup.read", "followup.relances"}
+    "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
 

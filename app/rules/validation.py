@@ -168,6 +168,16 @@ INTAKE = S("Intake", open=F("boolean", required=True, nullable=False))
 PHASE = S("Phase", phase=F("enum", required=True, enum=["before", "live", "closed", "locked", "followup"],
                            nullable=False))
 
+NETWORK_ADDRESS = S("NetworkAddress", url=F("string", required=True, min_len=8, max_len=200, nullable=False,
+                                           doc="http(s)://host[:port] phones are given"))
+BACKUP_FOLDER = S("BackupFolder", folder=F("string", max_len=500,
+                                           doc="absolute folder for a second copy of every backup; empty: off"))
+WIFI_CHECK = S("WifiCheck", phone=F("uuid", required=True, nullable=False),
+               median_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),
+               worst_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),
+               lost=F("integer", required=True, minimum=0, maximum=50, nullable=False),
+               websocket=F("boolean", required=True, nullable=False))
+
 # -- follow-up after the afternoon (app/followup) ------------------------------------------------
 FACTOR_KEY_RE = re.compile(r"^[a-z0-9_]{2,40}$")
 FOLLOWUP_UPDATE = S(
@@ -225,7 +235,7 @@ FOLLOWUP_SETTINGS = S("FollowupSettings", timezone=F("string", max_len=64, doc="
 FACILITATOR_EMAIL = S("FacilitatorEmail", email=F("email", max_len=200))
 REMINDERS = S("Reminders", dry_run=F("boolean"))
 
-ALL_SCHEMAS = [WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
+ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import requests
 
 from tests.browser.conftest import new_page
-from tests.browser.helpers import layout_problems, shot
+from tests.browser.helpers import audit, layout_problems, shot
 from tests.imports import files as F
 
 
@@ -34,6 +34,7 @@ def test_import_wizard_on_a_laptop(server, browser, tmp_path):
     row = page.locator("#columns-table tr[data-key='remarque']")
     assert "non reconnue" in row.locator("td.col-status").text_content()
     assert layout_problems(page, min_target=40) == []
+    assert audit(page) == []
     shot(page, "import-2-columns-1366")
     row.locator("select").select_option("zone")  # map a column
     page.click("#import-next")
@@ -43,6 +44,7 @@ def test_import_wizard_on_a_laptop(server, browser, tmp_path):
     assert "« Start-up »" in values and "« Exploitation agricole »" in values
     start = page.locator("#values-table tr[data-key='startup']")
     assert "Entreprise" in start.locator("td.accepted").text_content()
+    assert audit(page) == []
     start.locator("select").select_option("craftsman")  # map a value
     shot(page, "import-3-values-1366")
     page.click("#import-next")
@@ -60,6 +62,7 @@ def test_import_wizard_on_a_laptop(server, browser, tmp_path):
     # Nothing written yet.
     state = organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()
     assert state["organisations"] == []
+    assert audit(page) == []
     shot(page, "import-4-preview-1366", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
     page.click("#confirm-import")
