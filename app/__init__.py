@@ -74,13 +74,20 @@ def create_app(config: dict | None = None) -> Flask:
     realtime.init_handlers(registry)
 
     from .api import bp as api_bp
+    from .api.b2b import bp as api_b2b_bp
     from .api.followup import bp as api_followup_bp
     from .api.network import bp as api_network_bp
+    from .web import b2b as b2b_pages
     from .web import facilitator, followup, home, network, organiser, participant, projector, vendor
 
     for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, network.bp, api_bp,
-               api_network_bp, api_followup_bp, followup.bp):
+               api_network_bp, api_followup_bp, followup.bp, api_b2b_bp, b2b_pages.bp):
         app.register_blueprint(bp)
+
+    from flask_babel import Babel  # dates, numbers and plural forms from CLDR, in the page's language
+
+    Babel(app, locale_selector=i18n.babel_locale)
+    app.jinja_env.filters["long_date"] = i18n.long_date
 
     @app.before_request
     def _lang_and_csrf():

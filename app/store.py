@@ -22,7 +22,7 @@ import sqlite_utils
 
 from . import journal
 
-SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings
+SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings, organiser contact
 
 # Column definitions per table. JSON-valued columns are listed in JSON_COLUMNS.
 COMMON = {"created_at": str, "updated_at": str, "version": int}
@@ -32,6 +32,9 @@ TABLES = {
         "id": str, "code": str, "name": str, "date": str, "venue": str,
         "zones": str, "password_hash": str, "intake_open": int, "phase": str,
         "projector_token": str, "categories_extra": str, "timezone": str,
+        # who to contact about the workshop, and its logo (bytes in ``blobs``, by SHA-256)
+        "organiser_name": str, "organiser_email": str, "organiser_phone": str,
+        "logo_sha": str, "logo_type": str,
     },
     "organisations": {
         "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
@@ -85,12 +88,37 @@ TABLES = {
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
     },
+    # B2B meetings (app/services/meetings.py): the set-up, places, who is there when, the meetings
+    "b2b_setup": {
+        "id": str, "sessions": str, "slot_minutes": int, "pause_minutes": int, "plan_stats": str,
+        "planned_at": str,
+    },
+    "b2b_places": {
+        "id": str, "name": str, "capacity": int, "position": int, "hidden": int,
+    },
+    "b2b_attendance": {
+        "id": str, "people": int, "arrives": str, "leaves": str,
+    },
+    "meetings": {
+        "id": str, "org_ids": str, "idea_id": str, "sheet_id": str, "origin": str, "requested_by": str,
+        "request_status": str, "accepted_by": str, "note": str, "slot": int, "place_id": str, "locked": int,
+        "announced_slot": int, "announced_place": str, "previous_slot": int, "unplaced_reason": str,
+        "status": str, "outcomes": str,
+    },
+    # suggested synergies a facilitator accepted or dismissed (app/services/suggestions.py)
+    "suggestions": {
+        "id": str, "offer_sheet_id": str, "need_sheet_id": str, "offer_org": str, "need_org": str,
+        "state": str, "idea_id": str, "score": float, "reasons": str, "decided_by": str,
+    },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used", "sessions", "plan_stats",
+                "accepted_by", "outcomes", "unplaced_reason", "reasons"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
     "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
+    "b2b_setup": "b2b_setup", "b2b_place": "b2b_places", "b2b_attendance": "b2b_attendance", "meeting": "meetings",
+    "suggestion": "suggestions",
 }
 
 
@@ -190,6 +218,9 @@ def _add_missing(db: sqlite_utils.Database):
     # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
     db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
                                  pk="signature", if_not_exists=True)
+    # Content-addressed files (a workshop's logo): kept out of records so the journal stays small.
+    db["blobs"].create({"sha": str, "content_type": str, "data": bytes, "created_at": str}, pk="sha",
+                       if_not_exists=True)
 
 
 def _one(conn, sql, params):
@@ -220,6 +251,15 @@ class Tx:
 
     def get(self, entity, id_):
         return self.store.get(entity, id_)
+
+    def put_blob(self, data: bytes, content_type: str) -> str:
+        """Store bytes by their SHA-256 (no journal event: the record that points to them has one)."""
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        self.conn.execute("INSERT OR IGNORE INTO blobs (sha, content_type, data, created_at) VALUES (?,?,?,?)",
+                          [sha, content_type, data, now_iso()])
+        return sha
 
     def insert(self, entity: str, row: dict, action: str = "create") -> dict:
         table = ENTITY_TABLE[entity]
@@ -289,6 +329,12 @@ class Store:
         table = ENTITY_TABLE[entity]
         sql = f"SELECT * FROM [{table}]" + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
         return self.rows(sql, params)
+
+    def blob(self, sha: str):
+        """``(bytes, content_type)`` of a stored blob, or None."""
+        with self.lock:
+            row = _one(self.conn, "SELECT data, content_type FROM blobs WHERE sha = ?", [sha])
+        return (bytes(row[0]), row[1]) if row else None
 
     def scalar(self, sql: str, params=()):
         with self.lock:

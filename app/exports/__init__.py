@@ -25,6 +25,9 @@ FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "donnees", "data"),
     "csv": ("zip", "application/zip", "donnees-csv", "data-csv"),
     "json": ("json", "application/json", "sauvegarde", "backup"),
+    "b2b-grid": ("pdf", "application/pdf", "grille-rendez-vous", "meeting-grid"),
+    "b2b-tents": ("pdf", "application/pdf", "chevalets-rendez-vous", "meeting-tents"),
+    "b2b-agendas": ("zip", "application/zip", "agendas-rendez-vous", "meeting-agendas"),
     "report": ("pdf", "application/pdf", "rapport-annuel", "annual-report"),
 }
 
@@ -37,11 +40,12 @@ class Export:
 
 
 def filename(ws, fmt: str, lang: str = "fr", *, suffix: str = "") -> str:
-    from .data import slug
+    """"<workshop name, cut at a word>-<document>[-variant].<ext>": every document its own name."""
+    from .data import short_slug
 
     ext, _, fr, en = FORMATS[fmt]
     info = ws.store.workshop() or {}
-    base = slug(info.get("name") or ws.code, 40)
+    base = short_slug(info.get("name") or ws.code, 40)
     return f"{base}-{fr if lang == 'fr' else en}{suffix}.{ext}"
 
 
@@ -61,7 +65,8 @@ def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, editi
         from .pdf_book import book
 
         body = book(ws, lang=lang, edition=edition, group_by=group_by)
-        suffix = "-public" if edition == "public" else ""
+        suffix = ("-public" if edition == "public" else "") + (
+            ("-par-categorie" if lang == "fr" else "-by-category") if group_by == "category" else "")
     elif fmt == "org-reports":
         from .pdf_reports import org_reports_zip
 
@@ -89,6 +94,11 @@ def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, editi
             body = tables.csv_table(ws, table, lang=lang, delimiter=delimiter)
             return Export(body, "text/csv; charset=utf-8", filename(ws, fmt, lang, suffix=f"-{table}")[:-4] + ".csv")
         body = tables.csv_zip(ws, lang=lang, delimiter=delimiter)
+    elif fmt.startswith("b2b-"):
+        from . import b2b_docs
+
+        body = {"b2b-grid": b2b_docs.grid_pdf, "b2b-tents": b2b_docs.tents_pdf,
+                "b2b-agendas": b2b_docs.agendas_zip}[fmt](ws, lang=lang)
     elif fmt == "report":  # the year's report (app/followup), "as of" a date, with other workshops if given
         from ..followup.report import pdf
 

@@ -17,12 +17,6 @@ from .. import i18n
 LANGS = ("fr", "en")
 NBSP = "\u00a0"
 
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-}
 STATUS_ORDER = ["new", "explore", "soon", "abandoned", "done"]
 
 
@@ -62,8 +56,14 @@ def typo(text: str | None, lang: str = "fr") -> str:
     return _TYPO_AFTER.sub(r"\1" + NBSP, text)
 
 
+BABEL_LOCALE = i18n.BABEL_LOCALES
+
+
 def fmt_number(x, lang: str = "fr", decimals: int = 2) -> str:
-    """1234.5 -> "1 234,5" (fr, U+00A0 as thousands separator) or "1,234.5" (en)."""
+    """1234.5 -> "1 234,5" (fr) or "1,234.5" (en), by Babel (CLDR). French groups use U+00A0, not
+    CLDR's narrow U+202F, which the PDF fonts lack."""
+    from babel.numbers import format_decimal
+
     if x is None or x == "":
         return ""
     try:
@@ -72,14 +72,20 @@ def fmt_number(x, lang: str = "fr", decimals: int = 2) -> str:
         return str(x)
     if x != x or x in (float("inf"), float("-inf")):
         return ""
-    s = f"{x:,.{decimals}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    if s in ("-0", ""):
-        s = "0"
-    if norm_lang(lang) == "fr":
-        s = s.replace(",", NBSP).replace(".", ",")
-    return s
+    x = round(x, decimals)
+    if x == 0:
+        x = 0.0  # no "-0"
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(x, pattern, locale=BABEL_LOCALE[norm_lang(lang)]).replace("\u202f", NBSP)
+
+
+def plural(key: str, n, lang: str = "fr", **params) -> str:
+    """The catalogue entry ``<key>.one`` or ``<key>.other`` for ``n``, chosen by Babel's CLDR
+    plural rules (French: 0 and 1 are singular; English: only 1)."""
+    from babel import Locale
+
+    form = Locale.parse(BABEL_LOCALE[norm_lang(lang)]).plural_form(abs(n or 0))
+    return t(f"{key}.{'one' if form == 'one' else 'other'}", lang, n=fmt_number(n, lang), **params)
 
 
 def parse_date(value) -> date | None:
@@ -109,13 +115,10 @@ def parse_dt(value) -> datetime | None:
 
 
 def fmt_date(value, lang: str = "fr") -> str:
-    """"2026-11-26" -> "26 novembre 2026" / "26 November 2026"; "1er" for the first of the month in French."""
-    d = parse_date(value)
-    if d is None:
+    """"2026-03-12" -> "12 mars 2026" / "12 March 2026" (Babel, CLDR long format)."""
+    if parse_date(value) is None:
         return str(value or "")
-    lang = norm_lang(lang)
-    day = "1er" if (lang == "fr" and d.day == 1) else str(d.day)
-    return f"{day} {MONTHS[lang][d.month - 1]} {d.year}"
+    return i18n.long_date(parse_date(value), norm_lang(lang))
 
 
 def fmt_datetime(value, lang: str = "fr") -> str:
@@ -151,6 +154,15 @@ def slug(text, max_len: int = 60) -> str:
     return (s[:max_len].strip("-")) or "x"
 
 
+def short_slug(text, max_len: int = 40) -> str:
+    """A slug of at most ``max_len`` characters, cut at a word boundary ("atelier-de-detection")."""
+    s = slug(text, 10 ** 6)
+    if len(s) <= max_len:
+        return s
+    cut = s[:max_len + 1].rsplit("-", 1)[0] if "-" in s[:max_len + 1] else s[:max_len]
+    return cut.strip("-") or s[:max_len]
+
+
 # -- the snapshot --------------------------------------------------------------
 
 @dataclass
@@ -172,6 +184,7 @@ class Data:
     _events: list | None = None
     _history: dict | None = None
     _store: object = None
+    suggestions: list = field(default_factory=list)  # accepted and dismissed suggestions (decisions)
 
     # labels
     def t(self, key, **params) -> str:
@@ -193,6 +206,9 @@ class Data:
     def number(self, x) -> str:
         return fmt_number(x, self.lang)
 
+    def plural(self, key, n, **params) -> str:
+        return plural(key, n, self.lang, **params)
+
     def org_name(self, org_id) -> str:
         o = self.orgs_by_id.get(org_id)
         return (o or {}).get("name") or ""
@@ -213,6 +229,20 @@ class Data:
         if q is None or q == "":
             return ""
         return f"{self.number(q)}{NBSP}{unit}" if unit else self.number(q)
+
+    def organiser_contact(self) -> str:
+        """"Name · email · phone" of whoever organises the workshop ("" when none was given)."""
+        w = self.workshop
+        return " · ".join(x for x in (w.get("organiser_name"), w.get("organiser_email"),
+                                      (w.get("organiser_phone") or "").replace(" ", NBSP)) if x)
+
+    def logo(self) -> bytes | None:
+        """The workshop's logo (PNG bytes) or None."""
+        sha = self.workshop.get("logo_sha")
+        if not sha or self._store is None:
+            return None
+        found = self._store.blob(sha)
+        return found[0] if found else None
 
     # filters used by several documents
     def live_orgs(self) -> list:
@@ -283,6 +313,7 @@ def load(ws, lang: str = "fr") -> Data:
         ideas = store.all("idea")
         facs = store.all("facilitator", order="table_no, name COLLATE NOCASE, id")
         devices = store.all("device")
+        decided = store.all("suggestion", "state IN ('accepted', 'dismissed')", order="updated_at, id")
         stats = ws_stats(ws)
     orgs.sort(key=lambda o: (sort_key(o.get("name")), o["id"]))
     for n, s in enumerate(sheets, 1):
@@ -294,7 +325,7 @@ def load(ws, lang: str = "fr") -> Data:
         if not isinstance(i.get("interest"), dict):
             i["interest"] = {}
     d = Data(lang=lang, workshop=info or {}, organisations=orgs, sheets=sheets, ideas=ideas, facilitators=facs,
-             devices=devices, stats=stats, _store=store)
+             devices=devices, stats=stats, _store=store, suggestions=decided)
     d.orgs_by_id = {o["id"]: o for o in orgs}
     d.sheets_by_id = {s["id"]: s for s in sheets}
     d.ideas_by_id = {i["id"]: i for i in ideas}
@@ -390,12 +421,14 @@ def idea_title(d: Data, idea, viewer) -> str:
     return title
 
 
-def idea_parties(d: Data, idea, *, limit: int = 8) -> str:
-    """"Provider → Receiver" for an exchange, "A, B, C" for a pooling (at most ``limit`` names)."""
+def idea_parties(d: Data, idea, *, limit: int | None = None) -> str:
+    """"Provider → Receiver" for an exchange, "A, B, C" for a pooling (every name unless ``limit``)."""
     ids = idea.get("org_ids") or []
     names = [d.org_name(o) or "?" for o in ids]
     if idea.get("kind") == "exchange" and len(names) == 2:
         return f"{names[0]} → {names[1]}"
+    if limit is None:
+        return ", ".join(names)
     extra = len(names) - limit
     shown = ", ".join(names[:limit])
     return shown + (" " + d.t("exp.more_orgs", n=extra) if extra > 0 else "")

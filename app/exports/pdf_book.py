@@ -81,7 +81,7 @@ def idea_grid(d: D.Data, ideas, viewer, *, b2b=False) -> Grid:
                     if extra:
                         line += f" — {extra}"
                 parties.append(clean(line))
-            rows.append([str(i["ref"]), title, "\n".join(parties[:8]), clean(d.label("status", i.get("status"))),
+            rows.append([str(i["ref"]), title, "\n".join(parties), clean(d.label("status", i.get("status"))),
                          clean(i.get("meeting_slot")), clean(d.fac_name(i.get("facilitator_id")))])
         else:
             rows.append([str(i["ref"]), title, clean(D.idea_parties(d, i)), c(d, D.idea_resource(d, i, viewer)),
@@ -96,7 +96,26 @@ def idea_grid(d: D.Data, ideas, viewer, *, b2b=False) -> Grid:
         cols = [(d.t("exp.col.no"), 0.05, CELL_MUTED), (d.t("exp.col.idea"), 0.27, CELL_B),
                 (d.t("exp.col.orgs"), 0.21, CELL), (d.t("exp.col.resource"), 0.17, CELL),
                 (d.t("exp.col.facilitator"), 0.14, CELL), (d.t("exp.col.next_step"), 0.16, CELL)]
-    return Grid(cols, rows, max_lines=14, row_marks=marks)
+    return Grid(cols, rows, row_marks=marks)
+
+
+def suggestion_grid(d: D.Data) -> Grid:
+    """Accepted and dismissed suggestions (organiser edition): the pair, why, the decision."""
+    rows = []
+    for s in d.suggestions:
+        o, n = d.sheets_by_id.get(s.get("offer_sheet_id")) or {}, d.sheets_by_id.get(s.get("need_sheet_id")) or {}
+        pair = f"{o.get('title') or '?'} ({d.org_name(s.get('offer_org'))}) → {n.get('title') or '?'} " \
+               f"({d.org_name(s.get('need_org'))})"
+        reasons = "; ".join((r.get(d.lang) or r.get("fr") or "") for r in (s.get("reasons") or [])[:3]
+                            if isinstance(r, dict))
+        idea = d.ideas_by_id.get(s.get("idea_id") or "")
+        decision = d.t(f"exp.sugg.{s.get('state')}") + (f" — {d.t('exp.ref', n=idea['ref'])}" if idea else "")
+        if s.get("decided_by"):
+            decision += f" ({s['decided_by']})"
+        rows.append([c(d, pair), c(d, reasons), c(d, decision)])
+    cols = [(d.t("exp.col.sugg_pair"), 0.42, CELL_B), (d.t("exp.col.sugg_reasons"), 0.36, CELL),
+            (d.t("exp.col.sugg_decision"), 0.22, CELL)]
+    return Grid(cols, rows, max_lines=10)
 
 
 def cover(d: D.Data, edition: str, *, title_key="exp.book.title") -> list:
@@ -124,7 +143,8 @@ def cover(d: D.Data, edition: str, *, title_key="exp.book.title") -> list:
     for st in D.STATUS_ORDER:
         if st == "done" and not k["by_status"].get("done"):
             continue
-        items.append((n(k["by_status"].get(st, 0)), d.label("status", st), d.t("exp.fig.ideas")))
+        items.append((n(k["by_status"].get(st, 0)), d.plural(f"status_n.{st}", k["by_status"].get(st, 0)),
+                      d.t("exp.fig.ideas")))
     story.append(Figures([(a, clean(b), clean(x)) for a, b, x in items]))
     story.append(Spacer(1, 14))
     story.append(Block([(SMALL, clean(d.t("exp.book.generated", date=D.fmt_datetime(datetime.now(), d.lang))))],
@@ -194,7 +214,8 @@ def book(source, *, lang: str = "fr", edition: str = "organiser", group_by: str 
     for st in statuses:
         items = by_status.get(st, [])
         key = f"s_{st}"
-        name = clean(f"{d.label('status', st)} ({len(items)})")
+        label = d.plural(f"status_n.{st}", len(items)) if st in D.STATUS_ORDER else d.label("status", st)
+        name = clean(f"{label} ({d.number(len(items))})")
         toc.append((1, name, key))
         body += [CondPageBreak(4 * cm), Heading(name, 1, key)]
         body.append(idea_grid(d, items, viewer) if items else Block([(SMALL, clean(d.t("exp.no_ideas")))], keep=1))
@@ -205,6 +226,19 @@ def book(source, *, lang: str = "fr", edition: str = "organiser", group_by: str 
     toc.append((0, f"{sec} ({len(b2b)})", "b2b"))
     body += [PageBreak(), Heading(f"{sec} ({len(b2b)})", 0, "b2b")]
     body.append(idea_grid(d, b2b, viewer, b2b=True) if b2b else Block([(SMALL, clean(d.t("exp.no_ideas")))], keep=1))
+    if edition != "public":  # the meetings and what came of them (outcomes are not for the public edition)
+        from .b2b_docs import book_section
+
+        meetings = book_section(d)
+        if len(meetings) > 1:
+            toc.append((0, meetings[1].text if hasattr(meetings[1], "text") else d.t("b2b.doc.meetings"), "meetings"))
+        body += meetings
+
+    if edition == "organiser":  # who accepted or dismissed which suggestion is staff information
+        sec = clean(d.t("exp.sec.suggestions"))
+        toc.append((0, f"{sec} ({len(d.suggestions)})", "suggestions"))
+        body += [PageBreak(), Heading(f"{sec} ({len(d.suggestions)})", 0, "suggestions")]
+        body.append(suggestion_grid(d) if d.suggestions else Block([(SMALL, clean(d.t("exp.sugg.none")))], keep=1))
 
     story = cover(d, edition) + [PageBreak(), Heading(clean(d.t("exp.toc")), 0, "toc", outline=False), TOC(toc)]
     story += body

@@ -57,6 +57,14 @@ WORKSHOP_CREATE = S(
     venue=F("string", max_len=200),
     zones=F("string", max_len=500, doc="Comma-separated territories"),
     password=F("string", required=True, min_len=6, max_len=200, nullable=False),
+    organiser_name=F("string", max_len=120, doc="Who participants contact after the workshop"),
+    organiser_email=F("email", max_len=200),
+    organiser_phone=F("phone", max_len=40),
+)
+WORKSHOP_CONTACT = S(
+    "WorkshopContact",
+    organiser_name=F("string", max_len=120), organiser_email=F("email", max_len=200),
+    organiser_phone=F("phone", max_len=40),
 )
 ORGANISER_LOGIN = S("OrganiserLogin", password=F("string", required=True, max_len=200, nullable=False))
 FACILITATOR_LOGIN = S("FacilitatorLogin", code=F("string", required=True, max_len=40, nullable=False))
@@ -161,6 +169,8 @@ MERGE = S("IdeaMerge", version=F("integer", required=True, minimum=1, nullable=F
 FACILITATOR_CREATE = S("FacilitatorCreate", id=F("uuid", required=True, nullable=False), name=NAME,
                        table_no=F("integer", minimum=0, maximum=500))
 UNDO = S("Undo", request_id=F("uuid"))
+SUGGESTION_DECISION = S("SuggestionDecision", offer_sheet_id=F("uuid", required=True, nullable=False),
+                        need_sheet_id=F("uuid", required=True, nullable=False), request_id=F("uuid"))
 JOIN = S("Join", organisation_id=F("uuid", required=True, nullable=False))
 REVOKE = S("Revoke", revoked=F("boolean", nullable=False))
 EMPTY = S("Empty")
@@ -239,7 +249,7 @@ ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGA
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
-               FACILITATOR_EMAIL, REMINDERS]
+               FACILITATOR_EMAIL, REMINDERS, SUGGESTION_DECISION]
 
 
 def _check(f: F, v):

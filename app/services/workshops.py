@@ -26,10 +26,71 @@ def create(registry, data: dict, *, workshop_id: str | None = None, code: str | 
         "password_hash": generate_password_hash(clean["password"]),
         "intake_open": 1, "phase": "live", "projector_token": secrets.token_urlsafe(16),
         "categories_extra": [],
+        **{k: clean.get(k) for k in CONTACT_FIELDS},
     }
     with store.tx(SYSTEM, None) as tx:
         tx.insert("workshop", row)
     return registry.register(store)
+
+
+CONTACT_FIELDS = ("organiser_name", "organiser_email", "organiser_phone")
+LOGO_MAX_BYTES = 1_000_000      # what the organiser may upload
+LOGO_MAX_SIDE = 4000            # px, refused above (a decompression bomb otherwise)
+LOGO_KEEP_SIDE = 800            # px, stored at most (documents print it a few cm wide)
+
+
+def _clean_logo(data: bytes) -> bytes:
+    """A PNG or JPEG image, checked by decoding it, re-encoded as a PNG without metadata."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise ServiceError(413, "err.logo_too_big", {"max": LOGO_MAX_BYTES // 1000})
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise ServiceError(422, "err.logo_format")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ("PNG", "JPEG"):
+                raise ServiceError(422, "err.logo_format")
+            if max(probe.size) > LOGO_MAX_SIDE:
+                raise ServiceError(422, "err.logo_dimensions", {"max": LOGO_MAX_SIDE})
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            img = img.convert("RGBA")
+            img.thumbnail((LOGO_KEEP_SIDE, LOGO_KEEP_SIDE))
+            out = io.BytesIO()
+            img.save(out, "PNG", optimize=True)
+            return out.getvalue()
+    except ServiceError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ServiceError(422, "err.logo_format")
+
+
+def update_contact(ws, actor, data: dict, *, logo: bytes | None = None, remove_logo: bool = False):
+    """Set the organiser's contact (name, email, phone) and, optionally, replace or remove the logo."""
+    authorize(ws, actor, "workshop.manage")
+    clean = check(V.WORKSHOP_CONTACT, data)
+    png = _clean_logo(logo) if logo else None
+    info = ws.store.workshop()
+
+    def write(tx):
+        changes = {k: clean.get(k) for k in CONTACT_FIELDS}
+        if png is not None:
+            changes.update(logo_sha=tx.put_blob(png, "image/png"), logo_type="image/png")
+        elif remove_logo:
+            changes.update(logo_sha=None, logo_type=None)
+        return tx.update("workshop", info["id"], changes, action="update")
+
+    return commit(ws, actor, write)
+
+
+def logo(ws):
+    """``(png bytes, content type)`` of the workshop's logo, or None."""
+    info = ws.store.workshop() or {}
+    return ws.store.blob(info["logo_sha"]) if info.get("logo_sha") else None
 
 
 def check_organiser(ws, password) -> bool:
@@ -96,7 +157,15 @@ def stats(ws) -> dict:
         "by_status": by_status,
         "by_category": by_category,
         "facilitators": s.scalar("SELECT COUNT(*) FROM facilitators WHERE COALESCE(revoked,0)=0") or 0,
+        "suggested": _suggested(ws),
     }
+
+
+def _suggested(ws) -> int:
+    """Open suggestions between sheets everyone may see (the wall's "rapprochements suggérés")."""
+    from . import suggestions
+
+    return suggestions.public_count(ws)
 
 
 def state(ws, actor: dict) -> dict:

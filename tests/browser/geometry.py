@@ -23,6 +23,7 @@ const shown = (n) => {
   if (r.width <= 1.5 || r.height <= 1.5) return false;            // empty or visually hidden
   const cs = getComputedStyle(n);
   if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) return false;
+  if (/^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(cs.clip)) return false;  // visually hidden, any zoom
   // Positioned off screen on purpose (a skip link until it gets the focus).
   const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
   if ((cs.position === 'absolute' || cs.position === 'fixed') && (r.bottom <= 0 || r.right <= 0 || r.top >= vh || r.left >= vw)) return false;
