@@ -68,10 +68,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import realtime
 
-    realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=[],
+    from . import origins
+
+    origins.install(app)
+    realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=origins.is_own,
                                max_http_buffer_size=64 * 1024, ping_interval=10, ping_timeout=20,
                                manage_session=False)
     realtime.init_handlers(registry)
+    from . import socket_guard
+
+    socket_guard.install(realtime.socketio.server)
 
     from .api import bp as api_bp
     from .api.b2b import bp as api_b2b_bp
@@ -92,6 +98,9 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def _lang_and_csrf():
         i18n.pick_lang()
+        if request.method not in ("GET", "HEAD", "OPTIONS") and \
+                not origins.is_own(request.headers.get("Origin"), request.environ):
+            return _error(403, "err.origin")
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(24)
 

@@ -50,31 +50,37 @@ def involved_orgs(entity: str, rec: dict | None) -> list[str]:
         return [rec.get("id")]
     if entity == "organisation":
         return [rec.get("id")]
+    if entity == "device":
+        return [rec.get("organisation_id")]
     return []
 
 
-def messages_for(ev: dict, wid: str) -> list[tuple[list[str], dict]]:
-    """Plain function: the (rooms, message) pairs one journal event becomes."""
+def messages_for(ev: dict, wid: str, src: visibility.Sources | None = None) -> list[tuple[list[str], dict]]:
+    """Plain function: the (rooms, message) pairs one journal event becomes.
+
+    ``src`` looks up the records derived fields are built from (an idea's sheets)."""
     entity, rec = ev["entity"], ev["after"]
-    base = {"seq": ev["seq"], "entity": entity, "id": ev["entity_id"], "action": ev["action"]}
+    base = {"seq": ev["seq"], "entity": entity, "action": ev["action"]}
     groups: dict[str, tuple[list[str], dict]] = {}
     out = []
-    payloads = {role: visibility.for_role(entity, rec, role, None) for role in ROLE_ROOMS}
-    for role, payload in payloads.items():
-        msg = {**base, "record": payload}
-        key = repr(payload)
+    views = {role: visibility.event_view(ev, role, None, src) for role in ROLE_ROOMS}
+    for role, view in views.items():
+        key = repr(view)
         if key in groups:
             groups[key][0].append(room(wid, role))
         else:
-            groups[key] = ([room(wid, role)], msg)
+            groups[key] = ([room(wid, role)], {**base, "id": view[0], "record": view[1]})
     out.extend(groups.values())
-    public = payloads["participant"]
-    for org in involved_orgs(entity, rec):
+    public = views["participant"]
+    for org in involved_orgs(entity, rec or ev.get("before")):
         if not org:
             continue
-        own = visibility.for_role(entity, rec, "participant", org)
+        own = visibility.event_view(ev, "participant", org, src)
         if own != public:
-            out.append(([org_room(wid, org)], {**base, "record": own}))
+            out.append(([org_room(wid, org)], {**base, "id": own[0], "record": own[1]}))
+    if entity == "device" and rec:  # a phone waiting to be let in learns the answer in its own room
+        out.append(([f"{wid}:dev:{ev['entity_id']}"], {**base, "id": ev["entity_id"], "record": visibility.for_role(
+            entity, rec, "participant", rec.get("organisation_id"))}))
     return out
 
 
@@ -82,8 +88,11 @@ def publish(ws, events: list[dict]):
     """Send committed events to every screen allowed to see them, then the counters."""
     if socketio.server is None:
         return
-    for ev in events:
-        for rooms, msg in messages_for(ev, ws.id):
+    from .derived import refreshes
+
+    src = visibility.Sources(ws.store)
+    for ev in [x for e in events for x in (e, *refreshes(ws.store, [e]))]:
+        for rooms, msg in messages_for(ev, ws.id, src):
             socketio.emit("change", msg, to=rooms)
     _publish_suggestions(ws, events)
     _schedule_stats(ws)

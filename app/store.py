@@ -40,7 +40,7 @@ TABLES = {
         "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
-        "hidden": int,
+        "hidden": int, "join_code": str,
     },
     "sheets": {
         "id": str, "organisation_id": str, "kind": str, "paper_no": str,
@@ -62,7 +62,7 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int, "followup": int,
+        "author": str, "author_label": str, "table_no": int, "followup": int, "title_auto": int,
     },
     # -- follow-up after the afternoon (app/followup)
     "contacts": {
@@ -86,7 +86,7 @@ TABLES = {
         "id": str, "name": str, "table_no": int, "code": str, "revoked": int, "email": str,
     },
     "devices": {
-        "id": str, "organisation_id": str, "revoked": int,
+        "id": str, "organisation_id": str, "revoked": int, "state": str, "label": str,
     },
     # B2B meetings (app/services/meetings.py): the set-up, places, who is there when, the meetings
     "b2b_setup": {
@@ -297,6 +297,16 @@ class Tx:
         after = self.store.get(entity, id_)
         self._journal(action, entity, id_, before, after)
         return after
+
+    def delete(self, entity: str, id_: str, action: str = "delete") -> dict:
+        """Remove a row; the journal keeps what it was (``before``), screens get ``record: None``."""
+        table = ENTITY_TABLE[entity]
+        before = self.store.get(entity, id_)
+        if before is None:
+            raise NotFound(entity)
+        self.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", [id_])
+        self._journal(action, entity, id_, before, None)
+        return before
 
 
 class Store:

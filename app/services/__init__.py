@@ -8,23 +8,15 @@ transaction (rows + journal), then hands the committed events to
 """
 from __future__ import annotations
 
+from ..errors import ServiceError  # noqa: F401  (re-exported: services raise it)
 from ..rules import permissions
 from ..rules.validation import validate
 from ..store import Conflict, NotFound, Replay, StorageError
 
 
-class ServiceError(Exception):
-    def __init__(self, status: int, key: str, params: dict | None = None, *, fields: dict | None = None,
-                 current: dict | None = None, entity: str | None = None):
-        super().__init__(key)
-        self.status, self.key, self.params = status, key, params or {}
-        self.fields = fields or {}
-        self.current = current
-        self.entity = entity
-
-
 def check(schema, data):
-    clean, errors = validate(schema, data)
+    # Bodies that came as JSON are held to JSON types exactly (see app.api.body.JsonBody).
+    clean, errors = validate(schema, data, strict=getattr(data, "from_json", False))
     if errors:
         raise ServiceError(422, "err.invalid", fields=errors)
     return clean

@@ -8,6 +8,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import journal
+from ..derived import refreshes
 from ..rules import permissions, validation as V, visibility
 from ..store import new_id
 from . import ServiceError, authorize, check, commit
@@ -28,9 +29,22 @@ def create(registry, data: dict, *, workshop_id: str | None = None, code: str | 
         "categories_extra": [],
         **{k: clean.get(k) for k in CONTACT_FIELDS},
     }
-    with store.tx(SYSTEM, None) as tx:
-        tx.insert("workshop", row)
+    try:
+        with store.tx(SYSTEM, None) as tx:
+            tx.insert("workshop", row)
+    except BaseException:
+        discard(store)  # a refused creation leaves no file behind (nor its -wal / -shm)
+        raise
     return registry.register(store)
+
+
+def discard(store):
+    """Close a store that was never registered and remove its files."""
+    from pathlib import Path
+
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(store.path + suffix).unlink(missing_ok=True)
 
 
 CONTACT_FIELDS = ("organiser_name", "organiser_email", "organiser_phone")
@@ -183,11 +197,16 @@ def state(ws, actor: dict) -> dict:
         else:
             ideas = s.all("idea")
         facs = s.all("facilitator", order="table_no, name") if role in ("organiser", "facilitator") else []
+        asking = s.all("device", "state = 'pending' AND COALESCE(revoked, 0) = 0") \
+            if permissions.cell(role, "read.join_request") else []
+
+    src = visibility.Sources(s, {("sheet", r["id"]): r for r in sheets})
+    src.cache.update({("organisation", r["id"]): r for r in orgs})
 
     def keep(entity, rows):
         out = []
         for r in rows:
-            v = visibility.for_role(entity, r, role, org)
+            v = visibility.for_role(entity, r, role, org, src)
             if v is not None:
                 out.append(v)
         return out
@@ -199,8 +218,10 @@ def state(ws, actor: dict) -> dict:
         "sheets": keep("sheet", sheets),
         "ideas": keep("idea", ideas),
         "facilitators": keep("facilitator", facs),
+        "join_requests": keep("device", asking),
         "stats": stats(ws) if permissions.allowed(role, "read.stats") else None,
-        "me": {"role": role, "id": actor.get("id"), "org": org},
+        "me": {"role": role, "id": actor.get("id"), "org": org, "asking": actor.get("asking"),
+               "join_state": actor.get("join_state")},
     }
 
 
@@ -219,16 +240,19 @@ def events_since(ws, actor: dict, since: int) -> dict:
     # Roles that do not see moderated items get each record as it is *now*: a sheet made confidential
     # or an idea hidden since is not replayed from the journal's older copy.
     current = None if permissions.allowed(actor["role"], "read.hidden") else {}
+    src = visibility.Sources(ws.store)
+    missed = []  # each event, then the records whose derived fields it changed (same seq)
     for ev in journal.since(ws.store, since, RESYNC_LIMIT + 1):
+        missed += [ev, *refreshes(ws.store, [ev])]
+    for ev in missed:
         after = ev["after"]
-        if current is not None and ev["entity"] in visibility.FILTERS:
+        if current is not None and ev["entity"] in visibility.RULES:
             key = (ev["entity"], ev["entity_id"])
             if key not in current:
                 current[key] = ws.store.get(ev["entity"], ev["entity_id"])
             after = current[key]
-        rec = visibility.for_role(ev["entity"], after, actor["role"], actor.get("org"))
-        out.append({"seq": ev["seq"], "entity": ev["entity"], "id": ev["entity_id"], "action": ev["action"],
-                    "record": rec})
+        id_, rec = visibility.event_view(ev, actor["role"], actor.get("org"), src, after=after)
+        out.append({"seq": ev["seq"], "entity": ev["entity"], "id": id_, "action": ev["action"], "record": rec})
     return {"reset": False, "last_seq": last, "events": out,
             "stats": stats(ws) if permissions.allowed(actor["role"], "read.stats") else None}
 

@@ -1,6 +1,7 @@
 // A participant's phone: join an organisation, write sheets, browse the room, propose ideas.
 import { ApiError, call, uuid } from './lib/api.js';
-import { $, $$, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { JoinConsent } from './lib/join-consent.js';
 import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
 import { PhoneSuggestions } from './lib/phone-suggestions.js';
@@ -63,8 +64,7 @@ function renderJoin() {
 async function joinOrg(org) {
   if (!confirm(t('js.confirm_join', { name: org.name }))) return;
   try {
-    await call('POST', url('/join'), { organisation_id: org.id });
-    await restart();
+    await consent.join(org);
   } catch (err) { toast(err.message, 'error'); }
 }
 
@@ -74,6 +74,8 @@ async function restart() {
   render();
   outbox.flush();
 }
+
+const consent = new JoinConsent({ live, url, restart: () => restart(), orgName, changed: () => schedule() });
 
 $('#org-search').addEventListener('input', () => renderJoin());
 $('#org-form').addEventListener('submit', async (ev) => {
@@ -131,7 +133,7 @@ sheetForm.addEventListener('submit', (ev) => {
   if (!data.category) missing.category = t('err.required');
   if (!data.title || data.title.trim().length < 2) missing.title = t('err.required');
   if (Object.keys(missing).length) { showErrors(sheetForm, { error: t('err.invalid'), fields: missing }); return; }
-  if (data.quantity !== undefined) data.quantity = data.quantity.replace(',', '.');
+  if (data.quantity !== undefined) data.quantity = asNumber(data.quantity);
   if (editing) {
     const changes = { version: editing.version, request_id: uuid() };
     for (const [k, v] of Object.entries(data)) if (String(editing[k] ?? '') !== String(v)) changes[k] = v;
@@ -223,7 +225,8 @@ $('#pool-form').addEventListener('submit', (ev) => {
 // ---------- render ----------
 function render() {
   const org = myOrg();
-  $('#join').hidden = !!org;
+  const waiting = consent.render();
+  $('#join').hidden = !!org || waiting;
   $('#space').hidden = !org;
   const closed = !intakeOpen();
   const note = $('#closed-note');

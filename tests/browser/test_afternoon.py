@@ -208,6 +208,10 @@ def _afternoon(server, room, lang, T):
             phone.click("#org-form button[type=submit]")
         else:
             phone.locator("#org-list .choice", has_text=ORGS[idx]).click()
+            # a phone is already in that organisation: it asks, and that phone lets it in (join consent)
+            phone.wait_for_selector("#jc-waiting:not([hidden])")
+            member = phones[JOINS.index((idx, "create"))]
+            member.locator("#jc-requests .join-request button.primary").click()
         tick(f"phone {k} submitted")
         phone.wait_for_selector("#space:not([hidden])")
         tick(f"phone {k} in space")

@@ -3,7 +3,7 @@
 // (as "represented"). Writes go through the outbox: nothing typed is lost
 // when the wifi drops.
 import { uuid } from './api.js';
-import { $, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './dom.js';
+import { $, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './dom.js';
 import { Live } from './live.js';
 import { Outbox } from './outbox.js';
 
@@ -115,7 +115,7 @@ form.addEventListener('submit', (ev) => {
   }
   const sheet = { id: uuid(), organisation_id: org.id, kind: data.kind, category: data.category, title: data.title.trim() };
   for (const k of ['paper_no', 'subcategory', 'unit', 'frequency', 'description']) if (data[k]) sheet[k] = data[k];
-  if (data.quantity) sheet.quantity = data.quantity.replace(',', '.');
+  if (data.quantity) sheet.quantity = asNumber(data.quantity);
   outbox.add({ id: sheet.id, method: 'POST', url: url('/sheets'), body: sheet, kind: 'sheet', label: sheet.title });
   mine.unshift(sheet.id);
   toast(t('js.board_paper_saved', { title: sheet.title }));
