@@ -74,7 +74,11 @@ let conn = 'starting';
 let wasOnline = false;
 function renderConn() {
   const waiting = outbox.pending().length;
-  const down = conn === 'offline' || (conn === 'reconnecting' && wasOnline) || (waiting > 0 && outbox.pending().some((e) => e.attempts > 0));
+  // The socket itself is the truth: other modules' sockets also paint the shared indicator, and the
+  // 'conn' events of this one can arrive in any order with the outbox's own retries.
+  const linked = live.socket ? live.socket.connected && navigator.onLine : conn === 'online';
+  const down = (!linked && (conn === 'offline' || (conn === 'reconnecting' && wasOnline)))
+    || (waiting > 0 && outbox.pending().some((e) => e.attempts > 0));
   const note = $('#offline-note');
   note.hidden = !down;
   if (down) note.textContent = `${t('js.offline_note')}${waiting ? ` ${t('js.waiting_count', { n: waiting })}` : ''}`;
@@ -427,6 +431,7 @@ live.on((kind, detail) => {
   if (kind === 'conn') { conn = detail; if (detail === 'online') wasOnline = true; renderConn(); return; }
   if (kind !== 'seq') schedule();
   if (kind === 'connected') outbox.flush();
+  if (kind === 'connected' || kind === 'seq') renderConn();
 });
 live.on((kind, detail) => { if (kind === 'refused') toast(detail, 'error'); });
 
