@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--async-mode", default="gevent", choices=["gevent", "threading"],
                         help="Socket.IO server mode (default: gevent, see README)")
         sp.add_argument("--backup-every", type=float, default=5.0, help="minutes between automatic backups (0: off)")
+        sp.add_argument("--reminder-check", type=float, default=60.0, metavar="SECONDS",
+                        help="seconds between checks of the weekly reminder e-mails (0: never sent automatically)")
         sp.add_argument("--no-rate-limits", action="store_true", help="for benchmarks only")
         sp.add_argument("--allow-sleep", action="store_true",
                         help="do not keep the laptop awake while the server runs")
@@ -137,6 +139,10 @@ def serve(args) -> int:
         from .backup import start_periodic
 
         start_periodic(app, registry, minutes=args.backup_every)
+    if getattr(args, "reminder_check", 0) and args.reminder_check > 0:
+        from .followup import weekly
+
+        weekly.start(app, registry, every=args.reminder_check)
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
