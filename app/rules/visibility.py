@@ -289,13 +289,16 @@ def _meeting_outcomes(rec, v: Viewer, src):
             if allowed(v.role, "read.meeting.outcome", o == v.org)}
 
 
+# The organiser's weekly reminder schedule and its last sending or error: the organiser's alone.
+REMIND = ("remind_on", "remind_day", "remind_hour", "remind_since", "remind_last", "remind_error")
+
 RULES: dict[str, Rule] = {
     "workshop": Rule(
         see=lambda rec, v, src: True,
         fields={"organiser": columns("workshop", without=("password_hash",)),
-                "facilitator": columns("workshop", without=("password_hash", "projector_token")),
-                "participant": columns("workshop", without=("password_hash", "projector_token")),
-                "projector": columns("workshop", without=("password_hash", "projector_token")),
+                "facilitator": columns("workshop", without=("password_hash", "projector_token", *REMIND)),
+                "participant": columns("workshop", without=("password_hash", "projector_token", *REMIND)),
+                "projector": columns("workshop", without=("password_hash", "projector_token", *REMIND)),
                 "anonymous": ()},
         never=("password_hash",),
     ),
