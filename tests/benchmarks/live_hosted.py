@@ -128,7 +128,7 @@ def figures(res: dict, target, n_screens: int) -> dict:
     else:
         cpu = {"app": res["cpu_percent"] * window / 100.0 if res["cpu_percent"] is not None else 0.0}
     out = {k: res[k] for k in ("rate", "p50_ms", "p95_ms", "all_screens_p95_ms", "http_p95_ms", "writes_per_s",
-                               "deliveries_per_s", "lost", "http_errors", "disconnected", "rss_mb",
+                               "deliveries_per_s", "lost", "http_errors", "http_error_kinds", "disconnected", "rss_mb",
                                "client_cpu_percent", "other_cpu_percent", "cpu_pressure_percent")}
     out["screens"] = n_screens
     total = sum(cpu.values())
