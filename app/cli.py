@@ -40,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="do not keep the laptop awake while the server runs")
         sp.add_argument("--backup-copy-to", default=None, metavar="FOLDER",
                         help="also copy each automatic backup to this folder (e.g. a USB stick)")
+        hosted = sp.add_argument_group("hosted (several processes behind nginx, see README)")
+        hosted.add_argument("--message-queue", default=None, metavar="URL",
+                            help="Redis for Socket.IO between processes, e.g. redis://127.0.0.1:6379/0 "
+                                 "(or ATELIER_MESSAGE_QUEUE)")
+        hosted.add_argument("--upstreams", default=None, metavar="HOST:PORT,…",
+                            help="every app process, in nginx's order (or ATELIER_UPSTREAMS)")
+        hosted.add_argument("--advertise", default=None, metavar="HOST:PORT",
+                            help="this process in --upstreams (default HOST:PORT; or ATELIER_ADVERTISE)")
 
     serve_args(p)
     serve_args(sub.add_parser("serve", help="start the server (the default)"))
@@ -52,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .backup import add_commands as add_backup
     from .exports.cli import add_commands
+    from .hosted.nginx import add_command as add_nginx
 
     add_commands(sub)
     add_backup(sub)
+    add_nginx(sub)
     return p
 
 
@@ -108,7 +118,8 @@ def serve(args) -> int:
         print(startup.msg("port_none", port=args.port), file=sys.stderr, flush=True)
         return 2
     config = {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "ASYNC_MODE": args.async_mode,
-              "LISTEN_HOST": args.host, "LISTEN_PORT": port}
+              "LISTEN_HOST": args.host, "LISTEN_PORT": port, "MESSAGE_QUEUE": args.message_queue,
+              "UPSTREAMS": args.upstreams, "ADVERTISE": args.advertise}
     if args.no_rate_limits:
         config["RATE_LIMITS"] = {"write": None, "login": None, "workshop": None}
     if getattr(args, "backup_copy_to", None):

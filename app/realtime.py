@@ -183,6 +183,8 @@ def storage_alert(ws, message: str):
 def _disconnect_room(name: str):
     if socketio.server is None:
         return
+    if hasattr(socketio.server.manager, "disconnect_room"):  # hosted: on every process
+        return socketio.server.manager.disconnect_room(name)
     try:
         sids = [sid for sid, _ in socketio.server.manager.get_participants("/", name)]
     except KeyError:
@@ -210,6 +212,29 @@ def _rate_ok(sid: str) -> bool:
     return ratelimit.hit("socket", sid) is None
 
 
+def connection_rooms(wid: str, actor: dict, asked) -> tuple[list[str], str | None]:
+    """Plain function: the rooms a connection joins (the room asked for, ``auth.room``, else its role's), or
+    the refusal's message key."""
+    role = actor["role"]
+    action = ROOM_ACTION.get(role) if asked is None else ROOM_ASKED.get(asked) if isinstance(asked, str) else None
+    refusal = permissions.decide(role, action) if action else "err.forbidden"
+    if refusal:
+        return [], refusal
+    rooms = [room(wid, role if asked in (None, "staff", "participant") else asked)]
+    if role == "participant":
+        if actor.get("org"):
+            rooms.append(org_room(wid, actor["org"]))
+        if actor.get("device"):
+            rooms.append(f"{wid}:dev:{actor['device']}")
+    if role == "facilitator":
+        rooms.append(f"{wid}:fac:{actor['id']}")
+    return rooms, None
+
+
+# Hosted mode (app.hosted.remote): connections and ``sync`` for workshops owned by another process.
+ELSEWHERE = None
+
+
 def init_handlers(registry):
     """Thin handlers: authenticate, join rooms, answer ``sync``."""
     from . import auth
@@ -227,24 +252,16 @@ def init_handlers(registry):
     @socketio.on("connect")
     def on_connect(data=None):
         ws, actor = _context(data)
+        if ws is None and ELSEWHERE is not None:  # hosted: a workshop another process owns
+            return ELSEWHERE.connect(data)
         if ws is None:
             raise ConnectionRefusedError(t("err.workshop_not_found"))
-        role = actor["role"]
-        asked = data.get("room") if isinstance(data, dict) else None
-        action = ROOM_ACTION.get(role) if asked is None else ROOM_ASKED.get(asked) if isinstance(asked, str) else None
-        refusal = permissions.decide(role, action) if action else "err.forbidden"
+        rooms, refusal = connection_rooms(ws.id, actor, data.get("room") if isinstance(data, dict) else None)
         if refusal:
             raise ConnectionRefusedError(t(refusal))
-        target = role if asked in (None, "staff", "participant") else asked
-        join_room(room(ws.id, target))
-        if role == "participant":
-            if actor.get("org"):
-                join_room(org_room(ws.id, actor["org"]))
-            if actor.get("device"):
-                join_room(f"{ws.id}:dev:{actor['device']}")
-        if role == "facilitator":
-            join_room(f"{ws.id}:fac:{actor['id']}")
-        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": role}, to=request.sid)
+        for name in rooms:
+            join_room(name)
+        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": actor["role"]}, to=request.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*_):
@@ -257,6 +274,8 @@ def init_handlers(registry):
         if not _rate_ok(request.sid):
             return {"error": t("err.socket_rate"), "code": "err.socket_rate"}
         ws, actor = _context(data)
+        if ws is None and ELSEWHERE is not None:
+            return ELSEWHERE.sync(data)
         if ws is None:
             return {"error": t("err.workshop_not_found")}
         since = data.get("since") if isinstance(data, dict) else None

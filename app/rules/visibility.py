@@ -117,7 +117,9 @@ def _org_contact(name):
 SHEET_PUBLIC = COMMON_FIELDS + ("kind", "paper_no", "category", "subcategory", "title", "description", "quantity",
                                 "unit", "frequency", "available_from", "available_until", "condition",
                                 "waste_code", "logistics", "terms", "visibility", "anonymous", "state",
-                                "organisation_id", "table_no")
+                                "organisation_id", "table_no",
+                                # the value as written in an imported file: the sheet's own text, like its title
+                                "category_label", "unit_label", "frequency_label", "condition_label", "terms_label")
 
 
 def _own_sheet(rec, v: Viewer):
