@@ -183,6 +183,8 @@ def storage_alert(ws, message: str):
 def _disconnect_room(name: str):
     if socketio.server is None:
         return
+    if hasattr(socketio.server.manager, "disconnect_room"):  # hosted: on every process
+        return socketio.server.manager.disconnect_room(name)
     try:
         sids = [sid for sid, _ in socketio.server.manager.get_participants("/", name)]
     except KeyError:

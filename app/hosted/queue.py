@@ -16,7 +16,27 @@ MAX_SLEEP = 1.0
 log = logging.getLogger("atelier.hosted")
 
 
+DISCONNECT = "atelier-disconnect:"
+
+
 class QueueManager(socketio.RedisManager):
+    def disconnect_room(self, name: str):
+        """Disconnect every connection of a room on every process (a revoked device or code may be carried by
+        any of them): carried as a ``close_room`` of a marked name, which python-socketio handles here and
+        publishes to the others."""
+        self.close_room(DISCONNECT + name, "/")
+
+    def _handle_close_room(self, message):
+        room = message.get("room") or ""
+        if not room.startswith(DISCONNECT):
+            return super()._handle_close_room(message)
+        try:
+            sids = [sid for sid, _ in self.get_participants("/", room[len(DISCONNECT):])]
+        except KeyError:  # nobody of that room here
+            sids = []
+        for sid in sids:
+            self.server.disconnect(sid, namespace="/", ignore_queue=True)
+
     def _redis_listen_with_retries(self):
         subscribed = False
         while True:

@@ -126,6 +126,24 @@ def test_screens_spread_over_processes_each_get_every_change(hosted):
     assert_converged(cluster, ws, organiser, screens, phones)
 
 
+def test_a_revoked_facilitator_is_cut_off_on_whichever_process_carries_its_screen(hosted):
+    cluster, ws, owner, screens, phones, organiser = hosted
+    fac, rec = cluster.front.facilitator(ws, organiser, name="Bruno", table_no=2)
+    client = next(c for c in (uid() for _ in range(100)) if cluster.owner(c) != owner)
+    screen = open_screen(cluster.base, fac, ws["workshop"], client=client)
+    try:
+        assert screen.hello["role"] == "facilitator"
+        r = organiser.post(cluster.url(f"/api/w/{ws['workshop']}/facilitators/{rec['id']}/revoke"),
+                           json={"revoked": True}, timeout=5)
+        assert r.status_code == 200, r.text
+        assert screen.wait_for(lambda s: not s.connected, timeout=10)
+        time.sleep(1.5)  # its reconnection attempts are refused: the code no longer opens the room
+        assert not screen.connected
+    finally:
+        screen.reconnection = False
+        screen.close()
+
+
 def test_non_owner_killed_its_screens_reconnect_elsewhere_and_resync(hosted):
     cluster, ws, owner, screens, phones, organiser = hosted
     victim = next(n for n in cluster.upstreams if n != owner)
