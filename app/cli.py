@@ -143,6 +143,7 @@ def serve(args) -> int:
         from .followup import weekly
 
         weekly.start(app, registry, every=args.reminder_check)
+    _warm_suggestions(registry)
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
@@ -159,3 +160,20 @@ def serve(args) -> int:
         awake.stop()
     print(startup.msg("stopped"), flush=True)
     return 0
+
+
+def _warm_suggestions(registry):
+    """Suggestion engines built in the background once the server listens (not by the first write)."""
+    import logging
+
+    from .realtime import socketio
+    from .services import suggestions
+
+    def run():
+        socketio.sleep(0.5)
+        try:
+            suggestions.warm(registry, pause=socketio.sleep)
+        except Exception:  # a cold engine is built on first use instead
+            logging.getLogger(__name__).exception("warming the suggestions")
+
+    socketio.start_background_task(run)
