@@ -390,7 +390,16 @@ function renderRoom() {
   renderRoom.drawn = true; renderRoom.stale = false;
   const room = roomMatches();
   const shown = room.slice(0, roomLimit);
+  // A live redraw keeps the focus where it was (a card or its button), not back at the top of the page.
+  const act = document.activeElement;
+  const card = act && act.closest ? act.closest('#room-sheets > li') : null;
   $('#room-sheets').replaceChildren(...shown.map((s) => sheetCard(s)));
+  if (card) {
+    const again = $$('#room-sheets > li').find((li) => li.dataset.id === card.dataset.id);
+    const same = again && act !== card && act.classList.contains('interest-btn') ? again.querySelector('.interest-btn') : null;
+    const target = same || again;
+    if (target) { if (target === again) again.tabIndex = -1; target.focus({ preventScroll: true }); }
+  }
   const q = $('#room-q').value.trim();
   $('#room-count').textContent = q || $('#room-kind').value || $('#room-cat').value
     ? t('js.room_found', { n: room.length }) : t('js.room_count', { n: room.length });

@@ -153,6 +153,28 @@ def test_room_search_is_accent_and_case_insensitive_with_filters(browser, demo):
     page.context.close()
 
 
+def test_a_live_change_keeps_the_focus_on_the_card_being_read(browser, demo):
+    """Reading the room with "more" shown, a sheet written elsewhere redraws the list: the focus
+    stays on the same card instead of jumping to the top of the page."""
+    srv, info = demo
+    page = enter(phone(browser), srv, info)
+    page.click("#tab-room")
+    page.wait_for_selector("#room-sheets > li")
+    page.click("#room-more")
+    page.wait_for_function("() => document.querySelectorAll('#room-sheets > li').length === 60")
+    focused = page.evaluate("() => document.activeElement.dataset.id")
+    assert focused
+    before = page.text_content("#room-count")
+    orgs = info["session"].get(srv.url(f"/api/w/{info['workshop']}/state")).json()["organisations"]
+    org = min((o for o in orgs if not o.get("hidden")), key=lambda o: o["created_at"])  # the demo's, not this phone's
+    r = info["session"].post(srv.url(f"/api/w/{info['workshop']}/sheets"), json={
+        "id": uid(), "organisation_id": org["id"], "kind": "offer", "category": "waste", "title": "Chutes de carton"})
+    assert r.status_code == 200, r.text
+    page.wait_for_function("(b) => document.querySelector('#room-count').textContent !== b", arg=before)
+    assert page.evaluate("() => document.activeElement.dataset.id") == focused
+    assert page.locator("#room-sheets > li").count() == 60
+
+
 def test_bad_quantity_refused_before_saving_with_the_field_focused(browser, demo):
     srv, info = demo
     page = enter(phone(browser), srv, info)
