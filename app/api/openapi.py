@@ -186,6 +186,9 @@ def document() -> dict:
     from ..rules.permissions import ROUTES
 
     paths.update(b2b_api.openapi_paths())
+    from . import flowstudy as flowstudy_api
+
+    paths.update(flowstudy_api.openapi_paths(op, _id, ANY_OK))
     for path, ops in paths.items():
         for method, o in ops.items():
             action = ROUTES.get((method.upper(), path))

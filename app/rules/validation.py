@@ -264,12 +264,44 @@ FOLLOWUP_SETTINGS = S(
 )
 FACILITATOR_EMAIL = S("FacilitatorEmail", email=F("email", max_len=200))
 REMINDERS = S("Reminders", dry_run=F("boolean"))
+HOST_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+                     r"|^[0-9A-Fa-f:.]{2,45}$")
+SMTP_SET = S(
+    "SmtpSet",
+    host=F("string", max_len=253, doc="SMTP server name or address; empty: no e-mail is ever sent"),
+    port=F("integer", minimum=1, maximum=65535),
+    sender=F("email", max_len=200, doc="The From address of the reminders"),
+    user=F("string", max_len=200),
+    password=F("string", max_len=200, doc="Empty: keep the one saved"),
+    starttls=F("boolean"),
+)
+
+# -- flow studies: sheets recorded from a company visit (app/flowstudy) ---------------------------
+VISIT_CREATE = S(
+    "VisitCreate",
+    id=F("uuid", required=True, nullable=False),
+    organisation_id=F("uuid", doc="The organisation visited, if it is in this file already"),
+    organisation_name=F("string", max_len=120, doc="Or: the name of a new organisation, created with the visit"),
+    kind=F("enum", enum=vocab.ORG_KINDS, doc="Kind of the new organisation"),
+    sector=F("string", max_len=20), commune=F("string", max_len=80), postcode=F("string", max_len=10),
+    zone=F("string", max_len=80), contact_name=F("string", max_len=120),
+    date=F("date", required=True, nullable=False, doc="Day of the visit"),
+    visited_by=F("string", required=True, min_len=2, max_len=200, nullable=False, doc="Who visited"),
+    source=F("string", required=True, min_len=2, max_len=200, nullable=False,
+             doc="Where the figures come from (site visit, flow study, interview...)"),
+    note=F("text", max_len=2000),
+)
+VISIT_SHEET = S("VisitSheet", id=F("uuid", required=True, nullable=False),
+                **{k: v for k, v in SHEET_FIELDS.items() if k != "organisation_id"})
+FLOWSTUDY_CREATE = S("FlowStudyCreate", name=F("string", required=True, min_len=2, max_len=120, nullable=False,
+                                               doc="Name of the territory's book of flow studies"))
 
 ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, ADMIT, ORG_MERGE, ORG_DELETE, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
-               FACILITATOR_EMAIL, REMINDERS, SUGGESTION_DECISION]
+               FACILITATOR_EMAIL, REMINDERS, SMTP_SET, SUGGESTION_DECISION, VISIT_CREATE, VISIT_SHEET,
+               FLOWSTUDY_CREATE]
 
 
 def _check(f: F, v, strict: bool = False):

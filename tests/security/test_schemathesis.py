@@ -46,9 +46,12 @@ def target(server):
     w = World(server, devices=4, name="Atelier schemathesis")
     sheet = w.fresh_sheet()
     idea = w.fresh_idea()
+    visit = w.org.post(w.api("/visits"), json={"id": str(__import__("uuid").uuid4()), "organisation_id": w.org_a["id"],
+                                               "date": "2026-11-20", "visited_by": "Claire", "source": "Visite"})
+    visit.raise_for_status()
     schema = schemathesis.openapi.from_url(server.url("/api/openapi.json"))
     params = {"wid": w.wid, "oid": w.org_a["id"], "sid": sheet["id"], "iid": idea["id"], "fid": w.fac["id"],
-              "did": w.device_pool[0]}
+              "did": w.device_pool[0], "vid": visit.json()["record"]["id"]}
     return {"w": w, "schema": schema, "params": params, "stats": {}}
 
 
