@@ -17,6 +17,7 @@ from . import vocab
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 PHONE_RE = re.compile(r"^[0-9+().\s-]{4,40}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # what date.fromisoformat also reads: 20261126, 2026-W48
 # Control characters other than tab/newline are refused; bidi overrides are kept as typed
 # (they are shown as text, never interpreted) but NUL would break exports.
 MAX_INT = 2 ** 53 - 1
@@ -28,6 +29,37 @@ BAD_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
 
 def bad_text(value) -> bool:
     return isinstance(value, str) and BAD_TEXT.search(value) is not None
+
+
+# -- the same text rules as JSON Schema patterns, for the OpenAPI document ----------------------------------
+# What the document calls valid the server takes, and what it calls invalid the server refuses (schemathesis
+# checks both ways): no control character, no non-character; a value is trimmed (str.strip()) before its
+# minimum length, e-mail and phone checks, and an optional one left blank counts as absent. Lone surrogates
+# are not text at all (no JSON Schema engine reads them): the server refuses them, the patterns do not name them.
+_SPACE = r"\t\n\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # isspace(), not refused
+_BAD = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff"  # as CONTROL_RE and BAD_TEXT (plane 0)
+# The other planes' non-characters, as literal characters: pattern tools rewrite escapes beyond U+FFFF badly,
+# so the document names them apart, in a ``not`` (see app/api/openapi.py).
+NONCHARACTERS_BEYOND_BMP = "[" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)) + "]"
+_ANY, _INK, _BLANK = f"[^{_BAD}]", f"[^{_BAD}{_SPACE}]", f"[{_SPACE}]"
+_ALL_BLANK = rf"[\x0b\x0c\x1c-\x1f{_SPACE}]"  # blank is absent, whatever its spaces: before the control check
+_EMAIL_PART = f"[^@<>{_BAD}{_SPACE}]+"
+_PHONE_END, _PHONE_MID = "[0-9+().\\-]", f"[0-9+().\\-{_SPACE}]"
+
+
+def text_pattern(f: F) -> str:
+    """The JSON Schema ``pattern`` that says exactly which strings ``_check`` takes for this field."""
+    must = f.required or not f.nullable  # blank is refused, not taken as absent
+    if f.type == "email":
+        core = f"{_BLANK}*{_EMAIL_PART}@{_EMAIL_PART}\\.{_EMAIL_PART}{_BLANK}*"
+    elif f.type == "phone":
+        core = f"{_BLANK}*{_PHONE_END}{_PHONE_MID}{{2,38}}{_PHONE_END}{_BLANK}*"
+    else:
+        least = max(f.min_len or 0, 1 if must else 0)
+        core = f"{_ANY}*" if least == 0 else \
+            f"{_BLANK}*{_INK}{_ANY}*" if least == 1 else f"{_BLANK}*{_INK}{_ANY}{{{least - 2},}}{_INK}{_BLANK}*"
+    return f"^{core}$" if must else f"^(?:{_ALL_BLANK}*|{core})$"
 
 
 @dataclass
@@ -378,7 +410,7 @@ def _check(f: F, v, strict: bool = False):
             return None, ("err.max", {"max": f.maximum if t == "number" else int(f.maximum)})
         return v, None
     if t == "date":
-        if not isinstance(v, str) or len(v) > 10:
+        if not isinstance(v, str) or len(v) > 10 or (strict and not DATE_RE.match(v)):  # API: the OpenAPI full-date
             return None, ("err.date", {})
         try:
             return date.fromisoformat(v).isoformat(), None
