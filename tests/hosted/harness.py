@@ -112,8 +112,8 @@ class Cluster:
         self.nginx = Nginx(self.tmp / "nginx", self.upstreams)
         args = ["--message-queue", self.redis.url, "--upstreams", ",".join(self.upstreams),
                 "--public-url", self.nginx.base, "--backup-every", "0", *extra_args]
-        self.data = {f"127.0.0.1:{p}": self.tmp / (f"machine-{p}" if machines else "sessions") / "sessions"
-                     for p in ports}
+        self.data = {f"127.0.0.1:{p}": (self.tmp / f"machine-{p}" / "sessions") if machines else
+                     (self.tmp / "sessions") for p in ports}
         if machines:
             from app.registry import load_secret_key
 
