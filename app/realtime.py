@@ -1,13 +1,16 @@
 """Socket.IO: rooms per workshop and role, and the one broadcast point.
 
-Every committed change is sent as ``change`` ``{seq, entity, id, action,
-record}``, with ``record`` filtered for the room's role by
-``app.rules.visibility`` (``None`` means "remove it from your screen").
-Each role room gets a message for *every* event, so a screen that sees a
-gap in ``seq`` knows it missed something and asks ``sync``. Where an
-organisation sees more of its own records (its confidential sheets, its
-ideas, its contact details), a second message with the same ``seq`` goes to
-that organisation's room.
+Committed changes are sent as ``changes`` ``{changes: [{seq, entity, id,
+action, record}, …]}``: the changes committed together (one group commit,
+or whatever piled up while the previous message was going out) leave as ONE
+message per room, in ``seq`` order, encoded once per room. ``record`` is
+filtered for the room's role by ``app.rules.visibility`` (``None`` means
+"remove it from your screen"), once per change and role, never per screen.
+Each role room gets *every* change, so a screen that sees a gap in ``seq``
+knows it missed something and asks ``sync``. Where an organisation sees
+more of its own records (its confidential sheets, its ideas, its contact
+details), the same ``seq`` also goes to that organisation's room with the
+fuller record.
 """
 from __future__ import annotations
 
@@ -74,13 +77,92 @@ def messages_for(ev: dict, wid: str) -> list[tuple[list[str], dict]]:
     return out
 
 
+class _Outbox:
+    """Committed events of one workshop waiting to be sent, in ``seq`` order."""
+
+    __slots__ = ("pending", "sending", "lock")
+
+    def __init__(self):
+        self.pending: list[dict] = []
+        self.sending = False
+        self.lock = threading.Lock()
+
+
+_outboxes: dict[str, _Outbox] = {}
+_outboxes_lock = threading.Lock()
+sent_batches = {"messages": 0, "changes": 0}  # for tests and figures: emits and the changes they carried
+
+
+def _outbox(wid: str) -> _Outbox:
+    box = _outboxes.get(wid)
+    if box is None:
+        with _outboxes_lock:
+            box = _outboxes.setdefault(wid, _Outbox())
+    return box
+
+
+def queue(ws, events: list[dict]):
+    """Called by the writer right after the commit, in ``seq`` order (before the next commit)."""
+    box = _outbox(ws.id)
+    with box.lock:
+        box.pending.extend(events)
+
+
+def flush(ws):
+    """Send what is queued. If a send is already going on, it takes these events too: whatever
+    piles up while one batch goes out leaves as the next single message."""
+    if socketio.server is None:
+        with _outbox(ws.id).lock:
+            _outbox(ws.id).pending.clear()
+        return
+    box = _outbox(ws.id)
+    with box.lock:
+        if box.sending:
+            return
+        box.sending = True
+    try:
+        while True:
+            with box.lock:
+                events, box.pending = box.pending, []
+                if not events:
+                    box.sending = False
+                    return
+            _send(ws, events)
+    except BaseException:
+        with box.lock:
+            box.sending = False
+        raise
+
+
 def publish(ws, events: list[dict]):
     """Send committed events to every screen allowed to see them, then the counters."""
-    if socketio.server is None:
-        return
+    queue(ws, events)
+    flush(ws)
+
+
+def batches_for(events: list[dict], wid: str) -> list[tuple[list[str], list[dict]]]:
+    """Plain function: (rooms, changes) per message. Each room gets ONE message with its changes in
+    ``seq`` order; rooms whose changes are the same objects share the message (encoded once)."""
+    per_room: dict[str, list[dict]] = {}
     for ev in events:
-        for rooms, msg in messages_for(ev, ws.id):
-            socketio.emit("change", msg, to=rooms)
+        for rooms, msg in messages_for(ev, wid):
+            for r in rooms:
+                per_room.setdefault(r, []).append(msg)
+    groups: dict[tuple, tuple[list[str], list[dict]]] = {}
+    for r, msgs in per_room.items():
+        key = tuple(map(id, msgs))
+        if key in groups:
+            groups[key][0].append(r)
+        else:
+            groups[key] = ([r], msgs)
+    return list(groups.values())
+
+
+def _send(ws, events: list[dict]):
+    for rooms, changes in batches_for(events, ws.id):
+        socketio.emit("changes", {"changes": changes}, to=rooms)
+        sent_batches["messages"] += 1
+        sent_batches["changes"] += len(changes)
     _schedule_stats(ws)
 
 
@@ -110,7 +192,7 @@ def _stats_loop():
             _stats_due.clear()
         for ws in due:
             try:
-                with ws.store.lock:
+                with ws.store.snapshot():
                     seq, figures = ws.store.last_seq(), stats(ws)
                 socketio.emit("stats", {"seq": seq, "stats": figures},
                               to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])

@@ -222,6 +222,15 @@ def read_rows(content: bytes, filename: str = "") -> list:
     return _read_csv(content)
 
 
+def _parse(content: bytes, filename: str) -> list:
+    """:func:`read_rows`, in a worker process when the live server runs (a big XLSX takes seconds)."""
+    from .. import workers
+
+    if workers.under_gevent():
+        return workers.run_in_worker(read_rows, content, filename)
+    return read_rows(content, filename)
+
+
 def _read_csv(content: bytes) -> list:
     text = _decode(content)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
@@ -344,7 +353,7 @@ def import_organisations(ws, content: bytes, filename: str = "", *, dry_run: boo
 
     lang = D.norm_lang(lang)
     try:
-        rows = read_rows(content, filename)
+        rows = _parse(content, filename)
     except Exception as exc:  # a broken file must give a message, not a trace
         raise ImportError_(D.t("exp.imp.unreadable", lang, detail=type(exc).__name__)) from None
     cols, ignored = _header_or_fail(rows, ORG_COLUMNS, "name", lang)
@@ -427,7 +436,7 @@ def import_sheets(ws, content: bytes, filename: str = "", *, dry_run: bool = Fal
 
     lang = D.norm_lang(lang)
     try:
-        rows = read_rows(content, filename)
+        rows = _parse(content, filename)
     except Exception as exc:
         raise ImportError_(D.t("exp.imp.unreadable", lang, detail=type(exc).__name__)) from None
     cols, ignored = _header_or_fail(rows, SHEET_COLUMNS, "title", lang)

@@ -27,8 +27,7 @@ def create(registry, data: dict, *, workshop_id: str | None = None, code: str | 
         "intake_open": 1, "phase": "live", "projector_token": secrets.token_urlsafe(16),
         "categories_extra": [],
     }
-    with store.tx(SYSTEM, None) as tx:
-        tx.insert("workshop", row)
+    store.write(SYSTEM, lambda tx: tx.insert("workshop", row))
     return registry.register(store)
 
 
@@ -104,7 +103,7 @@ def state(ws, actor: dict) -> dict:
     authorize(ws, actor, "workshop.read")
     role, org = actor["role"], actor.get("org")
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         seq = s.last_seq()
         info = s.workshop()
         orgs = s.all("organisation", order="name COLLATE NOCASE")

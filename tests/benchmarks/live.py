@@ -413,13 +413,23 @@ async def _client_async(conn, base, specs, concurrency, kind):
             sizes.append(len(json.dumps(msg, ensure_ascii=False).encode()))
 
     def on_event(k, name, msg, t):  # light client
-        if name == "change":
+        if name == "change":  # one change per message (the bare server)
             record(k, msg, t)
+        elif name == "changes":  # several changes per message, in seq order (the app)
+            for one in msg["changes"]:
+                record(k, one, t)
 
     def handler(k):  # python-socketio client
         def on_change(msg):
             record(k, msg, monotonic())
         return on_change
+
+    def batch_handler(k):
+        def on_changes(msg):
+            t = monotonic()
+            for one in msg["changes"]:
+                record(k, one, t)
+        return on_changes
 
     def on_disconnect(*_):
         state["disconnected"] += 1
@@ -438,6 +448,7 @@ async def _client_async(conn, base, specs, concurrency, kind):
 
                 c = socketio.AsyncClient(reconnection=False, handle_sigint=False)
                 c.on("change", handler(spec["k"]))
+                c.on("changes", batch_handler(spec["k"]))
                 c.on("disconnect", on_disconnect)
                 await asyncio.wait_for(
                     c.connect(base, headers=spec.get("headers") or {}, auth=spec.get("auth"),
