@@ -230,7 +230,18 @@ def truth(db_path, role, org=None):
 
 
 def test_sigkill_loses_no_acknowledged_write(tmp_path):
-    rng = random.Random(SEED)
+    crash_run(tmp_path, n_phones=4, n_tablets=2)
+
+
+def test_sigkill_during_group_commits_under_many_writers(tmp_path):
+    """Sixteen writers at once: their writes share commits (the screens get batches of several changes),
+    and the kill lands in the middle of those batches."""
+    batches = crash_run(tmp_path, n_phones=12, n_tablets=4, seed_offset=1)
+    assert max(len(b) for b in batches) > 1, f"CRASH_SEED={SEED}: no write shared a commit"
+
+
+def crash_run(tmp_path, *, n_phones, n_tablets, seed_offset=0):
+    rng = random.Random(SEED + seed_offset)
     why = f"CRASH_SEED={SEED}"
     data = tmp_path / "sessions"
     srv = Server(data, extra_args=["--backup-every", "0"]).start()
@@ -241,11 +252,11 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path):
         db_path = data / f"{wid}.sqlite"
         shared = Shared()
         phones = []
-        for i in range(4):
+        for i in range(n_phones):
             s, org = srv.participant(ws, f"Structure {i}")
             phones.append(Phone(f"tel{i}", srv, s, wid, shared, random.Random(rng.random()), org=org["id"]))
         tablets = []
-        for j in range(2):
+        for j in range(n_tablets):
             s, fac = srv.facilitator(ws, organiser, name=f"Anim {j}", table_no=j + 1)
             t = Tablet(f"tab{j}", srv, s, wid, shared, random.Random(rng.random()))
             t.orgs = [p.org for p in phones]
@@ -358,7 +369,9 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path):
         print(f"\n{why}: killed at {kill_at:.2f}s; {acked_before} writes acknowledged before the kill, "
               f"{pending} in flight and resent ({stored_unacked} of them stored before the kill), {total_writes} acknowledged in all, all present once; "
               f"journal {len(seqs)} events without holes; screens resynced "
-              f"{[(sc.role, sc.syncs, sc.resets) for sc in screens]}")
+              f"{[(sc.role, sc.syncs, sc.resets) for sc in screens]}; largest batch "
+              f"{max((len(b) for sc in screens for b in sc.client.batches), default=0)} changes")
+        return [b for sc in screens for b in sc.client.batches]
     finally:
         for sc in screens:
             try:
