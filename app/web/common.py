@@ -11,7 +11,7 @@ from ..rules import vocab
 from . import urls
 
 SCRIPT_KEYS = ("js.", "err.", "status.", "cat.", "sub.", "unit.", "freq.", "terms.", "cond.", "org_kind.",
-               "sheet_kind.", "reason.", "presence.", "idea_kind.", "origin.", "conn.", "vis.", "state.")
+               "sheet_kind.", "reason.", "presence.", "idea_kind.", "origin.", "conn.", "vis.", "state.", "status_n.")
 
 
 def registry():

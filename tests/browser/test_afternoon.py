@@ -232,8 +232,10 @@ def _afternoon(server, room, lang, T):
         saved(phone, sheet[2], lang)
     snap(phones[0], lang, "space-mine")
     wait_text(wall, "[data-stat=sheets]", str(len(SHEETS)))
-    for title in (s[2] for s in SHEETS):
-        wall.locator("#feed", has_text=title).wait_for()
+    # The wall's latest cards: as many whole cards as the screen holds, all of them the new sheets.
+    wall.wait_for_function("(titles) => { const cards = [...document.querySelectorAll('#feed li')];"
+                           " return cards.length >= 3 && cards.every((c) => titles.some((t) => c.textContent.includes(t))); }",
+                           arg=[s[2] for s in SHEETS])
 
     # Two phones propose ideas from the room list.
     for k, title in ((1, "Palettes bois 80×120"), (3, "Chaleur fatale de la buanderie")):

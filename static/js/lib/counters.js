@@ -1,23 +1,21 @@
-// Counters shared by the organiser page and the projector wall.
-import { $$, el, lbl } from './dom.js';
+// Counters shared by the organiser page and the projector wall, numbers in the page's language.
+import { $$ } from './dom.js';
 
-function bar(pct) {
-  const span = el('span', { class: 'bar' });
-  span.style.width = `${pct}%`; // CSSOM, allowed by our CSP (style attributes are not)
-  return span;
+let numberFormat = null;
+export function formatNumber(n) {
+  if (!numberFormat) numberFormat = new Intl.NumberFormat(document.documentElement.lang || 'fr');
+  return numberFormat.format(n || 0);
+}
+
+let pluralRules = null;
+/** CLDR plural category of ``n`` in the page's language ('one' / 'other'), as Babel gives it server-side. */
+export function pluralCategory(n) {
+  if (!pluralRules) pluralRules = new Intl.PluralRules(document.documentElement.lang || 'fr');
+  return pluralRules.select(n || 0) === 'one' ? 'one' : 'other';
 }
 
 export function renderStats(stats) {
   if (!stats) return;
-  for (const dd of $$('[data-stat]')) dd.textContent = String(stats[dd.dataset.stat] ?? 0);
-  for (const dd of $$('[data-status]')) dd.textContent = String((stats.by_status || {})[dd.dataset.status] ?? 0);
-  const box = document.getElementById('by-category');
-  if (box) {
-    const rows = Object.entries(stats.by_category || {}).sort((a, b) => (b[1].sheets + b[1].ideas) - (a[1].sheets + a[1].ideas));
-    const max = Math.max(1, ...rows.map(([, v]) => v.sheets + v.ideas));
-    box.replaceChildren(...rows.slice(0, 10).map(([cat, v]) => el('li', {},
-      el('span', { class: 'bar-label', text: lbl('cat', cat) }),
-      bar(Math.round(100 * (v.sheets + v.ideas) / max)),
-      el('span', { class: 'bar-value', text: `${v.sheets} / ${v.ideas}` }))));
-  }
+  for (const dd of $$('[data-stat]')) dd.textContent = formatNumber(stats[dd.dataset.stat] ?? 0);
+  for (const dd of $$('[data-status]')) dd.textContent = formatNumber((stats.by_status || {})[dd.dataset.status] ?? 0);
 }

