@@ -10,9 +10,9 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request, session
 
 from . import compress, i18n
+from .paths import ROOT
 from .registry import Registry, load_secret_key
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ASYNC_MODE = "gevent"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -68,7 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
     realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=[],
                                max_http_buffer_size=64 * 1024, ping_interval=10, ping_timeout=20,
                                manage_session=False)
-    realtime.init_handlers(registry)
+    from .api import sockets
+
+    sockets.init_handlers(registry)
 
     from .api import bp as api_bp
     from .web import facilitator, home, organiser, participant, projector, vendor

@@ -461,7 +461,7 @@ def cmd_restore(args) -> int:
 
 
 def add_commands(subparsers):
-    from .cli import DEFAULT_DATA
+    from .paths import DEFAULT_DATA
 
     b = subparsers.add_parser(
         "backup", help="back up a workshop file now (also while the server runs)",

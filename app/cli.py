@@ -7,9 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import ROOT
+from .paths import DEFAULT_DATA
 
-DEFAULT_DATA = str(ROOT / "sessions")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,21 +6,20 @@ or whatever piled up while the previous message was going out) leave as ONE
 message per room, in ``seq`` order, encoded once per room. ``record`` is
 filtered for the room's role by ``app.rules.visibility`` (``None`` means
 "remove it from your screen"), once per change and role, never per screen.
+The socket handlers (connect, ``sync``) are in ``app.api.sockets``.
 Each role room gets *every* change, so a screen that sees a gap in ``seq``
 knows it missed something and asks ``sync``. Where an organisation sees
 more of its own records (its confidential sheets, its ideas, its contact
-details), the same ``seq`` also goes to that organisation's room with the
-fuller record.
+details), its screens get the same batch with the fuller records in place.
 """
 from __future__ import annotations
 
 import logging
 import threading
 
-from flask import request
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import SocketIO
 
-from .rules import permissions, visibility
+from .rules import visibility
 
 socketio = SocketIO()
 log = logging.getLogger("atelier.realtime")
@@ -140,27 +139,55 @@ def publish(ws, events: list[dict]):
     flush(ws)
 
 
-def batches_for(events: list[dict], wid: str) -> list[tuple[list[str], list[dict]]]:
-    """Plain function: (rooms, changes) per message. Each room gets ONE message with its changes in
-    ``seq`` order; rooms whose changes are the same objects share the message (encoded once)."""
+def batches_for(events: list[dict], wid: str) -> list[tuple[list[str], list[dict], list[str]]]:
+    """Plain function: ``(rooms, changes, skip_rooms)`` per message of one batch.
+
+    Each room gets ONE message with its changes in ``seq`` order; rooms whose
+    changes are the same objects share it (encoded once). An organisation
+    that sees more of its own records gets the participants' batch with its
+    fuller records in place, as one message; its members are skipped by the
+    participants' message (``skip_rooms``), so each screen always gets one
+    complete, gapless batch (never half of one if the server dies mid-send)."""
     per_room: dict[str, list[dict]] = {}
+    own: dict[str, dict[int, dict]] = {}
+    org_prefix = f"{wid}:org:"
     for ev in events:
         for rooms, msg in messages_for(ev, wid):
             for r in rooms:
-                per_room.setdefault(r, []).append(msg)
-    groups: dict[tuple, tuple[list[str], list[dict]]] = {}
+                if r.startswith(org_prefix):
+                    own.setdefault(r, {})[msg["seq"]] = msg
+                else:
+                    per_room.setdefault(r, []).append(msg)
+    groups: dict[tuple, tuple[list[str], list[dict], list[str]]] = {}
     for r, msgs in per_room.items():
         key = tuple(map(id, msgs))
         if key in groups:
             groups[key][0].append(r)
         else:
-            groups[key] = ([r], msgs)
-    return list(groups.values())
+            groups[key] = ([r], msgs, [])
+    out = list(groups.values())
+    participants = room(wid, "participant")
+    public = per_room.get(participants, [])
+    for r, fuller in own.items():
+        out.append(([r], [fuller.get(m["seq"], m) for m in public], []))
+    if own:
+        for rooms, _, skip in out:
+            if participants in rooms:
+                skip.extend(own)
+    return out
+
+
+def _members(rooms: list[str]) -> list[str]:
+    sids: list[str] = []
+    for r in rooms:
+        sids.extend(sid for sid, _ in socketio.server.manager.get_participants("/", r))
+    return sids
 
 
 def _send(ws, events: list[dict]):
-    for rooms, changes in batches_for(events, ws.id):
-        socketio.emit("changes", {"changes": changes}, to=rooms)
+    for rooms, changes, skip in batches_for(events, ws.id):
+        extra = {"skip_sid": _members(skip)} if skip else {}
+        socketio.emit("changes", {"changes": changes}, to=rooms, **extra)
         sent_batches["messages"] += 1
         sent_batches["changes"] += len(changes)
     _schedule_stats(ws)
@@ -183,7 +210,7 @@ def _schedule_stats(ws):
 
 
 def _stats_loop():
-    from .services.workshops import stats
+    from .counters import stats
 
     while True:
         socketio.sleep(STATS_EVERY)
@@ -227,68 +254,3 @@ def disconnect_facilitator(ws, fac_id: str):
 
 def disconnect_role(ws, role: str):
     _disconnect_room(room(ws.id, role))
-
-
-def _rate_ok(sid: str) -> bool:
-    """Messages per connection (``RATE_LIMITS["socket"]``, see app.api.ratelimit)."""
-    from .api import ratelimit
-
-    return ratelimit.hit("socket", sid) is None
-
-
-def init_handlers(registry):
-    """Thin handlers: authenticate, join rooms, answer ``sync``."""
-    from . import auth
-    from .i18n import t
-    from .services import ServiceError
-    from .services.workshops import events_since
-
-    def _context(data):
-        wid = data.get("workshop") if isinstance(data, dict) else None
-        ws = registry.get(wid) if isinstance(wid, str) else None
-        if ws is None:
-            return None, None
-        return ws, auth.actor(ws)
-
-    @socketio.on("connect")
-    def on_connect(data=None):
-        ws, actor = _context(data)
-        if ws is None:
-            raise ConnectionRefusedError(t("err.workshop_not_found"))
-        role = actor["role"]
-        asked = data.get("room") if isinstance(data, dict) else None
-        action = ROOM_ACTION.get(role) if asked is None else ROOM_ASKED.get(asked) if isinstance(asked, str) else None
-        refusal = permissions.decide(role, action) if action else "err.forbidden"
-        if refusal:
-            raise ConnectionRefusedError(t(refusal))
-        target = role if asked in (None, "staff", "participant") else asked
-        join_room(room(ws.id, target))
-        if role == "participant":
-            if actor.get("org"):
-                join_room(org_room(ws.id, actor["org"]))
-            if actor.get("device"):
-                join_room(f"{ws.id}:dev:{actor['device']}")
-        if role == "facilitator":
-            join_room(f"{ws.id}:fac:{actor['id']}")
-        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": role}, to=request.sid)
-
-    @socketio.on("disconnect")
-    def on_disconnect(*_):
-        from .api import ratelimit
-
-        ratelimit.forget("socket", request.sid)
-
-    @socketio.on("sync")
-    def on_sync(data=None):
-        if not _rate_ok(request.sid):
-            return {"error": t("err.socket_rate"), "code": "err.socket_rate"}
-        ws, actor = _context(data)
-        if ws is None:
-            return {"error": t("err.workshop_not_found")}
-        since = data.get("since") if isinstance(data, dict) else None
-        if isinstance(since, bool) or not isinstance(since, int):
-            return {"error": t("err.number")}
-        try:
-            return events_since(ws, actor, since)
-        except ServiceError as exc:
-            return {"error": t(exc.key), "code": exc.key}

@@ -19,7 +19,7 @@ from collections import defaultdict, deque
 
 from flask import current_app, has_app_context, request
 
-from ..services import ServiceError
+from ..errors import ServiceError
 
 DEFAULTS = {
     "write": (120, 60),      # 120 writes a minute per device or facilitator

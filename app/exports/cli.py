@@ -16,7 +16,7 @@ from . import FORMATS
 
 
 def _default_data() -> str:
-    from .. import ROOT
+    from ..paths import ROOT
 
     return str(ROOT / "sessions")
 

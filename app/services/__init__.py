@@ -8,19 +8,12 @@ hands the committed events to ``app.realtime`` — the one broadcast point. Serv
 """
 from __future__ import annotations
 
+from ..errors import ServiceError
 from ..rules import permissions
 from ..rules.validation import validate
 from ..store import Conflict, NotFound, Replay, StorageError
 
-
-class ServiceError(Exception):
-    def __init__(self, status: int, key: str, params: dict | None = None, *, fields: dict | None = None,
-                 current: dict | None = None, entity: str | None = None):
-        super().__init__(key)
-        self.status, self.key, self.params = status, key, params or {}
-        self.fields = fields or {}
-        self.current = current
-        self.entity = entity
+__all__ = ["ServiceError", "authorize", "check", "commit", "require"]
 
 
 def check(schema, data):

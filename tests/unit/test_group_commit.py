@@ -186,22 +186,29 @@ def test_a_batch_of_changes_is_one_message_per_room_in_seq_order():
     org = {"id": org_a, "name": "A", "email": "a@example.fr", "consent": 0, "hidden": 0, "version": 1}
     events = [_ev(10, "sheet", public), _ev(11, "sheet", secret), _ev(12, "organisation", org)]
     batches = realtime.batches_for(events, "w")
-    rooms = [r for rs, _ in batches for r in rs]
+    rooms = [r for rs, _, _ in batches for r in rs]
     assert len(rooms) == len(set(rooms)), "a room got two messages for one batch"
-    by_room = {r: changes for rs, changes in batches for r in rs}
+    by_room = {r: changes for rs, changes, _ in batches for r in rs}
     for role in realtime.ROLE_ROOMS:  # every role room: every seq, in order (so gaps can be seen)
         assert [c["seq"] for c in by_room[f"w:{role}"]] == [10, 11, 12]
     assert by_room["w:participant"][1]["record"] is None  # the confidential sheet: "remove it"
     assert by_room["w:facilitator"][1]["record"]["title"] == "Secret"
     assert (by_room["w:participant"][2]["record"] or {}).get("email") is None  # no consent: no contact
-    own = by_room[f"w:org:{org_b}"]  # the owner sees its confidential sheet, same seq
-    assert [c["seq"] for c in own] == [11] and own[0]["record"]["title"] == "Secret"
+    # the owner's screens get the whole batch, their confidential sheet in place, and not the participants' one
+    own = by_room[f"w:org:{org_b}"]
+    assert [c["seq"] for c in own] == [10, 11, 12] and own[1]["record"]["title"] == "Secret"
+    assert own[0] is by_room["w:participant"][0]
+    skip = {r: sk for rs, _, sk in batches for r in rs}
+    assert sorted(skip["w:participant"]) == [f"w:org:{org_a}", f"w:org:{org_b}"] and not skip[f"w:org:{org_b}"]
+    mine = by_room[f"w:org:{org_a}"]  # A sees its own contact details, and B's secret stays out
+    assert [c["seq"] for c in mine] == [10, 11, 12] and mine[2]["record"]["email"] == "a@example.fr"
+    assert mine[1]["record"] is None
 
 
 def test_publish_sends_one_message_per_room_for_a_batch(ws, monkeypatch):
     sent = []
     monkeypatch.setattr(realtime.socketio, "server", object())
-    monkeypatch.setattr(realtime.socketio, "emit", lambda name, data, to: sent.append((name, data, to)))
+    monkeypatch.setattr(realtime.socketio, "emit", lambda name, data, to, **kw: sent.append((name, data, to)))
     monkeypatch.setattr(realtime, "_schedule_stats", lambda ws: None)
     recs = [organisations.create(ws, ORGANISER, _org(f"P{n}"))[0] for n in range(3)]
     sent.clear()
