@@ -1,27 +1,30 @@
-"""Start the workshop server, or run a command: ``python run.py --help``."""
+"""Start the workshop server, or run a command: ``python run.py --help``.
+
+Same as ``python -m atelier`` (and the ``atelier`` command once installed).
+"""
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 
-def _serving_with_gevent(argv):
-    if argv and argv[0] not in ("serve",) and not argv[0].startswith("-"):
-        return False
-    if "-h" in argv or "--help" in argv:
-        return False
-    for i, a in enumerate(argv):
-        if a == "--async-mode" and i + 1 < len(argv) and argv[i + 1] != "gevent":
-            return False
-        if a.startswith("--async-mode=") and a.split("=", 1)[1] != "gevent":
-            return False
-    return True
+def _venv_python():
+    """The .venv that scripts/setup.sh made where the system Python refuses packages (PEP 668), if we are not
+    already running in it."""
+    here = Path(__file__).resolve().parent / ".venv"
+    exe = here / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if exe.exists() and Path(sys.prefix).resolve() != here.resolve():
+        return exe
+    return None
 
 
 if __name__ == "__main__":
-    argv = sys.argv[1:]
-    if _serving_with_gevent(argv):
-        # gevent must patch the standard library before anything else imports it.
-        from gevent import monkey
+    venv = _venv_python()
+    if venv is not None:
+        args = [str(venv), __file__, *sys.argv[1:]]
+        if os.name == "posix":
+            os.execv(args[0], args)  # the same process: Ctrl+C and SIGTERM reach the server itself
+        sys.exit(subprocess.call(args))
+    from atelier.__main__ import run
 
-        monkey.patch_all()
-    from app.cli import main
-
-    sys.exit(main(argv))
+    sys.exit(run())

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request, session
 
 from . import compress, i18n
-from .paths import ROOT
+from .paths import ROOT, default_data_dir
 from .registry import Registry, load_secret_key
 
 DEFAULT_ASYNC_MODE = "gevent"
@@ -40,7 +40,7 @@ def _rate_limits_from_env(app):
 def create_app(config: dict | None = None) -> Flask:
     config = config or {}
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    data_dir = Path(config.get("DATA_DIR") or os.environ.get("ATELIER_DATA_DIR") or ROOT / "sessions")
+    data_dir = Path(config.get("DATA_DIR") or default_data_dir())
     app.config.update(
         DATA_DIR=str(data_dir),
         SECRET_KEY=load_secret_key(data_dir),

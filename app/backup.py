@@ -43,6 +43,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import workers
+from .paths import default_data_dir
 
 log = logging.getLogger("atelier.backup")
 
@@ -241,15 +242,34 @@ def backed_up_seq(ws) -> int | None:
     return None
 
 
-def backup_changed(registry) -> list[Path]:
-    """One pass: back up every workshop whose journal moved since its last backup."""
+def copy_to_second_folder(path: Path, workshop_id: str, second) -> Path:
+    """Copy a finished backup to the organiser's second folder (a USB stick): checked file, fsynced,
+    renamed into place, rotated like the first copies. Raises ``OSError`` when the folder is gone."""
+    dest = Path(second) / "atelier-backups" / workshop_id
+    dest.mkdir(parents=True, exist_ok=True)
+    tmp = dest / (path.name + ".part")
+    shutil.copyfile(path, tmp)
+    _fsync_file(tmp)
+    final = dest / path.name
+    os.replace(tmp, final)
+    _fsync_dir(dest)
+    rotate(dest)
+    return final
+
+
+def backup_changed(registry, copy_to=None) -> list[Path]:
+    """One pass: back up every workshop whose journal moved since its last backup (and, when
+    ``copy_to`` names a folder, copy each new backup there too)."""
     made = []
     with _lock:
         for ws in registry.all():
             try:
                 if backed_up_seq(ws) == ws.store.last_seq():
                     continue
-                made.append(backup_now(ws))
+                path = backup_now(ws)
+                made.append(path)
+                if copy_to:
+                    made.append(copy_to_second_folder(path, ws.id, copy_to))
             except Exception as exc:  # a full disk must not stop the loop, nor the server
                 log.error("automatic backup of %s failed: %s", ws.id, exc)
                 try:
@@ -284,7 +304,7 @@ def start_periodic(app, registry, minutes: float = 5):
             if stop.is_set():
                 break
             try:
-                backup_changed(registry)
+                backup_changed(registry, copy_to=getattr(app, "config", {}).get("BACKUP_COPY_TO"))
             except Exception:  # never let the loop die
                 log.exception("backup loop")
 
@@ -461,7 +481,7 @@ def cmd_restore(args) -> int:
 
 
 def add_commands(subparsers):
-    from .paths import DEFAULT_DATA
+    DEFAULT_DATA = default_data_dir()
 
     b = subparsers.add_parser(
         "backup", help="back up a workshop file now (also while the server runs)",

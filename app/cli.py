@@ -7,12 +7,20 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import DEFAULT_DATA
+from .paths import default_data_dir
 
+DEFAULT_DATA = default_data_dir()
+
+
+def _prog() -> str:
+    """How the user started us, for --help: ``atelier`` once installed, ``python run.py`` in the repository."""
+    from .paths import installed
+
+    return "atelier" if installed() else "python run.py"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python run.py",
+    p = argparse.ArgumentParser(prog=_prog(),
                                 description="Atelier de détection de synergies — live workshop server.")
     sub = p.add_subparsers(dest="command")
 
@@ -26,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Socket.IO server mode (default: gevent, see README)")
         sp.add_argument("--backup-every", type=float, default=5.0, help="minutes between automatic backups (0: off)")
         sp.add_argument("--no-rate-limits", action="store_true", help="for benchmarks only")
+        sp.add_argument("--allow-sleep", action="store_true",
+                        help="do not keep the laptop awake while the server runs")
+        sp.add_argument("--backup-copy-to", default=None, metavar="FOLDER",
+                        help="also copy each automatic backup to this folder (e.g. a USB stick)")
 
     serve_args(p)
     serve_args(sub.add_parser("serve", help="start the server (the default)"))
@@ -36,18 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print one JSON object for scripts")
     d.add_argument("--base-url", default="http://127.0.0.1:5000", help="for the printed URLs")
 
-    try:
-        from .exports.cli import add_commands
-    except ImportError:
-        add_commands = None
-    if add_commands:
-        add_commands(sub)
-    try:
-        from .backup import add_commands as add_backup
-    except ImportError:
-        add_backup = None
-    if add_backup:
-        add_backup(sub)
+    from .backup import add_commands as add_backup
+    from .exports.cli import add_commands
+
+    add_commands(sub)
+    add_backup(sub)
     return p
 
 
@@ -93,37 +98,47 @@ def _nodelay_handler():
 
 
 def serve(args) -> int:
-    from . import create_app, netinfo, qr
+    from . import create_app, keepawake, startup
     from .realtime import socketio
 
-    config = {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "ASYNC_MODE": args.async_mode}
+    port = startup.free_port_from(args.host, args.port)
+    if port is None:
+        print(startup.msg("port_none", port=args.port), file=sys.stderr, flush=True)
+        return 2
+    config = {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "ASYNC_MODE": args.async_mode,
+              "LISTEN_HOST": args.host, "LISTEN_PORT": port}
     if args.no_rate_limits:
         config["RATE_LIMITS"] = {"write": None, "login": None, "workshop": None}
+    if getattr(args, "backup_copy_to", None):
+        config["BACKUP_COPY_TO"] = args.backup_copy_to
     app = create_app(config)
-    port = args.port
-    if args.public_url:
-        urls = [args.public_url.rstrip("/")]
-    else:
-        urls = [f"http://{a}:{port}" for a in netinfo.lan_addresses()] or [f"http://localhost:{port}"]
-    print("Atelier de détection de synergies", flush=True)
-    print(f"  sur cet ordinateur : http://localhost:{port}/", flush=True)
-    for u in urls:
-        print(f"  pour les téléphones (même wifi) : {u}/", flush=True)
     registry = app.extensions["registry"]
-    for ws in registry.all():
-        info = ws.info()
-        print(f"  atelier « {info['name']} » : {urls[0]}/j/{ws.code}", flush=True)
-    if urls and os.environ.get("ATELIER_QUIET") != "1":
-        target = f"{urls[0]}/j/{registry.all()[-1].code}" if registry.all() else f"{urls[0]}/"
+    lines, target = startup.banner(args.host, port, args.port, args.public_url, registry)
+    awake = keepawake.KeepAwake(enabled=not args.allow_sleep)
+    lines.insert(-1, startup.msg(awake.start()))
+    for line in lines:
+        print(line, flush=True)
+    if target and os.environ.get("ATELIER_QUIET") != "1":
+        from . import qr
+
         print(qr.terminal(target), flush=True)
     if args.backup_every and args.backup_every > 0:
-        try:
-            from .backup import start_periodic
-            start_periodic(app, registry, minutes=args.backup_every)
-        except ImportError:
-            pass
+        from .backup import start_periodic
+
+        start_periodic(app, registry, minutes=args.backup_every)
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
-    socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)
+    startup.stop_on_terminate()
+    try:
+        socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)
+    except OSError as e:
+        print(startup.msg("listen_failed", host=args.host, port=port, reason=e.strerror or str(e)),
+              file=sys.stderr, flush=True)
+        return 2
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        awake.stop()
+    print(startup.msg("stopped"), flush=True)
     return 0

@@ -33,7 +33,7 @@ import sqlite_utils
 from . import journal, workers
 from .journal import now_iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings
 
 # Column definitions per table. JSON-valued columns are listed in JSON_COLUMNS.
 COMMON = {"created_at": str, "updated_at": str, "version": int}
@@ -45,7 +45,7 @@ TABLES = {
         "projector_token": str, "categories_extra": str,
     },
     "organisations": {
-        "id": str, "name": str, "kind": str, "sector": str, "commune": str,
+        "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
         "hidden": int,
@@ -57,7 +57,8 @@ TABLES = {
         "available_from": str, "available_until": str, "condition": str,
         "waste_code": str, "logistics": str, "terms": str, "visibility": str,
         "anonymous": int, "author": str, "table_no": int, "state": str,
-        "hidden": int,
+        "hidden": int, "category_label": str, "unit_label": str,
+        "frequency_label": str, "condition_label": str, "terms_label": str,
     },
     "ideas": {
         "id": str, "title": str, "description": str, "kind": str,
@@ -155,6 +156,14 @@ def migrate(db: sqlite_utils.Database):
     for name, cols in TABLES.items():
         if name not in db.table_names():
             db[name].create({**cols, **COMMON}, pk="id")
+        else:  # an older file: add the columns it lacks (nothing else changes)
+            have = set(db[name].columns_dict)
+            for col, typ in cols.items():
+                if col not in have:
+                    db[name].add_column(col, typ)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)

@@ -2,7 +2,7 @@
 
     python run.py export <workshop id or code> --format pdf|org-reports|letter|posters|xlsx|csv|json
                          [--out PATH] [--data-dir D] [--base-url URL] [--lang fr|en] …
-    python run.py import <workshop> (--organisations FILE | --sheets FILE) [--dry-run] [--data-dir D]
+    python run.py import …  (app/imports/cli.py)
     python run.py import-json <backup.json> [--data-dir D]
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ from . import FORMATS
 
 
 def _default_data() -> str:
-    from ..paths import ROOT
+    from ..paths import default_data_dir
 
-    return str(ROOT / "sessions")
+    return default_data_dir()
 
 
 def add_commands(subparsers) -> None:
@@ -49,23 +49,9 @@ def add_commands(subparsers) -> None:
     e.add_argument("--contact", default=None, help="letter: how to reach the organiser (email, phone)")
     e.set_defaults(func=run_export)
 
-    i = subparsers.add_parser(
-        "import", help="import organisations or sheets from CSV/XLSX",
-        description="Import the registered organisations, or sheets typed from paper, from a CSV (';' or ',') "
-                    "or XLSX file with French or English headers. Every rejected row is reported with its line "
-                    "number; if any row is rejected nothing is imported.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    i.add_argument("workshop", help="workshop id or join code")
-    what = i.add_mutually_exclusive_group(required=True)
-    what.add_argument("--organisations", metavar="FILE",
-                      help="organisations: name/nom, kind/type, commune, contact, email, phone/téléphone, table…")
-    what.add_argument("--sheets", metavar="FILE",
-                      help="sheets: organisation/structure, kind (offre/besoin), category, title, quantity, unit…")
-    i.add_argument("--dry-run", action="store_true", help="only show what would be imported")
-    i.add_argument("--data-dir", default=data_dir, help="folder of workshop files")
-    i.add_argument("--lang", default="fr", choices=["fr", "en"], help="language of the report")
-    i.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    i.set_defaults(func=run_import)
+    from ..imports.cli import add_command as add_import
+
+    add_import(subparsers, data_dir)
 
     j = subparsers.add_parser(
         "import-json", help="restore a JSON backup into a new workshop",
@@ -138,42 +124,6 @@ def run_export(args) -> int:
         path.write_bytes(out.data)
         print(f"{path} ({len(out.data):,} bytes, {out.content_type})")
         return 0
-    finally:
-        reg.close()
-
-
-def run_import(args) -> int:
-    from .imports import ImportError_, import_organisations, import_sheets
-
-    reg = _registry(args.data_dir)
-    try:
-        ws = _find(reg, args.workshop)
-        if ws is None:
-            _err(f"workshop not found: {args.workshop} (in {args.data_dir})")
-            return 2
-        file = args.organisations or args.sheets
-        try:
-            content = Path(file).read_bytes()
-        except OSError as exc:
-            _err(f"{file}: {exc.strerror}")
-            return 2
-        fn = import_organisations if args.organisations else import_sheets
-        try:
-            rep = fn(ws, content, file, dry_run=args.dry_run, lang=args.lang)
-        except ImportError_ as exc:
-            _err(str(exc))
-            return 2
-        if args.json:
-            print(json.dumps({k: v for k, v in rep.items()}, ensure_ascii=False, default=str))
-        else:
-            print(rep["message"])
-            for item in rep["created"] if args.dry_run else []:
-                print(f"  + {item['line']}: {item.get('name') or item.get('title')}")
-            for r in rep["rejected"]:
-                print(f"  ! {r['line']}: {r['reason']}")
-            if rep["ignored_columns"]:
-                print("  (ignored columns: " + ", ".join(rep["ignored_columns"]) + ")")
-        return 1 if rep["rejected"] else 0
     finally:
         reg.close()
 

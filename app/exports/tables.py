@@ -25,13 +25,13 @@ _SECRETS = {"password_hash", "projector_token"}
 
 
 def _org(d: D.Data):
-    cols = [("id", TEXT), ("name", TEXT), ("kind", TEXT), ("sector", TEXT), ("commune", TEXT), ("postcode", TEXT),
+    cols = [("id", TEXT), ("name", TEXT), ("kind", TEXT), ("kind_label", TEXT), ("sector", TEXT), ("commune", TEXT), ("postcode", TEXT),
             ("zone", TEXT), ("contact", TEXT), ("email", TEXT), ("phone", TEXT), ("consent", BOOL),
             ("presence", TEXT), ("table", INT), ("hidden", BOOL), ("n_sheets", INT), ("n_ideas", INT),
             ("created_at", DATETIME), ("updated_at", DATETIME), ("version", INT)]
     rows = []
     for o in d.organisations:
-        rows.append([o["id"], o.get("name"), d.label("org_kind", o.get("kind")), o.get("sector"), o.get("commune"),
+        rows.append([o["id"], o.get("name"), d.label("org_kind", o.get("kind")), o.get("kind_label"), o.get("sector"), o.get("commune"),
                      o.get("postcode"), o.get("zone"), o.get("contact_name"), o.get("email"), o.get("phone"),
                      bool(o.get("consent")), d.label("presence", o.get("presence")), o.get("table_no"),
                      bool(o.get("hidden")), len(d.sheets_by_org.get(o["id"], [])),
@@ -49,19 +49,23 @@ def _sheet_ref(d: D.Data, sid) -> str:
 
 def _sheets(d: D.Data):
     cols = [("ref", INT), ("id", TEXT), ("organisation", TEXT), ("sheet_kind", TEXT), ("paper_no", TEXT),
-            ("category", TEXT), ("subcategory", TEXT), ("title", TEXT), ("description", TEXT), ("quantity", FLOAT),
-            ("unit", TEXT), ("frequency", TEXT), ("available_from", DATE), ("available_until", DATE),
-            ("condition", TEXT), ("waste_code", TEXT), ("logistics", TEXT), ("terms", TEXT), ("visibility", TEXT),
+            ("category", TEXT), ("category_label", TEXT), ("subcategory", TEXT), ("title", TEXT),
+            ("description", TEXT), ("quantity", FLOAT), ("unit", TEXT), ("unit_label", TEXT), ("frequency", TEXT),
+            ("frequency_label", TEXT), ("available_from", DATE), ("available_until", DATE), ("condition", TEXT),
+            ("condition_label", TEXT), ("waste_code", TEXT), ("logistics", TEXT), ("terms", TEXT),
+            ("terms_label", TEXT), ("visibility", TEXT),
             ("anonymous", BOOL), ("state", TEXT), ("table", INT), ("author", TEXT), ("hidden", BOOL),
             ("created_at", DATETIME), ("updated_at", DATETIME), ("version", INT)]
     rows = []
     for s in d.sheets:
         rows.append([s["ref"], s["id"], d.org_name(s.get("organisation_id")), d.t(f"exp.kind.{s.get('kind')}"),
-                     s.get("paper_no"), d.label("cat", s.get("category")), d.label("sub", s.get("subcategory")),
-                     s.get("title"), s.get("description"), s.get("quantity"), d.label("unit", s.get("unit")),
-                     d.label("freq", s.get("frequency")), s.get("available_from"), s.get("available_until"),
-                     d.label("cond", s.get("condition")), s.get("waste_code"), s.get("logistics"),
-                     d.label("terms", s.get("terms")), d.label("visibility", s.get("visibility")),
+                     s.get("paper_no"), d.label("cat", s.get("category")), s.get("category_label"),
+                     d.label("sub", s.get("subcategory")), s.get("title"), s.get("description"), s.get("quantity"),
+                     d.label("unit", s.get("unit")), s.get("unit_label"), d.label("freq", s.get("frequency")),
+                     s.get("frequency_label"), s.get("available_from"), s.get("available_until"),
+                     d.label("cond", s.get("condition")), s.get("condition_label"), s.get("waste_code"),
+                     s.get("logistics"), d.label("terms", s.get("terms")), s.get("terms_label"),
+                     d.label("visibility", s.get("visibility")),
                      bool(s.get("anonymous")), d.label("sheet_state", s.get("state")), s.get("table_no"),
                      s.get("author"), bool(s.get("hidden")), s.get("created_at"), s.get("updated_at"),
                      s.get("version")])
@@ -254,6 +258,13 @@ def xlsx(source, *, lang: str = "fr", tables=TABLES) -> bytes:
 # -- CSV --------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# "+33 6 12 34 56 78" and "-12,5" are read as text or a number, never run: no apostrophe for them.
+_HARMLESS = re.compile(r"^(\+[\d\s().]+|-[\d\s.,]+)$")
+
+
+def _needs_protection(s: str) -> bool:
+    """Would a spreadsheet read this cell as a formula?"""
+    return s.startswith(_FORMULA_START) and not _HARMLESS.match(s)
 
 
 def _csv_value(v, t, lang, delimiter):
@@ -271,7 +282,7 @@ def _csv_value(v, t, lang, delimiter):
     if t == DATETIME:
         return v.isoformat(sep=" ", timespec="seconds")
     s = str(v)
-    if s.startswith(_FORMULA_START):  # a spreadsheet must not run it as a formula
+    if _needs_protection(s):  # a spreadsheet must not run it as a formula
         s = "'" + s
     return s
 

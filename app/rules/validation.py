@@ -64,6 +64,7 @@ FACILITATOR_LOGIN = S("FacilitatorLogin", code=F("string", required=True, max_le
 ORG_FIELDS = dict(
     name=NAME,
     kind=F("enum", enum=vocab.ORG_KINDS),
+    kind_label=F("string", max_len=120, doc="The type as written in an imported file, when not one of the list"),
     sector=F("string", max_len=20),
     commune=F("string", max_len=80),
     postcode=F("string", max_len=10),
@@ -91,6 +92,12 @@ SHEET_FIELDS = dict(
     quantity=F("number", minimum=0, maximum=1e9),
     unit=F("enum", enum=vocab.UNITS),
     frequency=F("enum", enum=vocab.FREQUENCIES),
+    # The value as written in an imported file when it is not one of the list ("soirées", "en continu")
+    category_label=F("string", max_len=120),
+    unit_label=F("string", max_len=60),
+    frequency_label=F("string", max_len=120),
+    condition_label=F("string", max_len=120),
+    terms_label=F("string", max_len=120),
     available_from=F("date"),
     available_until=F("date"),
     condition=F("enum", enum=vocab.CONDITIONS),

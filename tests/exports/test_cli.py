@@ -58,12 +58,16 @@ def test_import_and_import_json(small, tmp_path, capsys):
     good.write_text("nom;type;commune\nNouvelle structure;entreprise;Vitré\n", encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("nom;type\nA;entreprise\nB;martien\n", encoding="utf-8")
+    # A value outside the list: shown with its proposal and the accepted values; nothing written without --accept.
     assert main(["import", code, "--organisations", str(bad), "--data-dir", str(data)]) == 1
-    assert "3" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "« martien » ×1 → Autre" in out and "Entreprise, Artisan" in out and "--accept" in out
     assert main(["import", code, "--organisations", str(good), "--dry-run", "--data-dir", str(data), "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
-    assert rep["dry_run"] and len(rep["created"]) == 1 and not rep["written"]
+    assert rep["counts"]["create"] == 1 and not rep["written"]
     assert main(["import", code, "--organisations", str(good), "--data-dir", str(data)]) == 0
+    assert main(["import", code, "--organisations", str(good), "--data-dir", str(data)]) == 0
+    assert "déjà présent" in capsys.readouterr().out
     sheets_csv = tmp_path / "s.csv"
     sheets_csv.write_text("structure,kind,category,title\nNouvelle structure,offer,waste,Palettes\n")
     assert main(["import", code, "--sheets", str(sheets_csv), "--data-dir", str(data)]) == 0

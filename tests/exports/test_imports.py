@@ -1,164 +1,127 @@
-"""Imports of organisations and sheets from CSV and XLSX: line numbers, all or nothing, dry run."""
+"""Exports that import back: XLSX and CSV of a workshop into a new workshop, with no mapping step and
+no loss; the blank template imports with no mapping step either."""
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
 
-from app.exports import imports, tables
-from app.exports.imports import ImportError_, import_organisations, import_sheets
+from app import imports
+from app.exports import tables
+from app.imports import template, values as X
 from app.services import workshops
+from tests.imports import files as F
 
-ORGS_FR = (
-    "Nom;Type;Commune;Contact;Courriel;Téléphone;Table\n"
-    "Scierie Dupré;Entreprise;Vitré;Léa Martin;lea@scierie.fr;02 99 00 00 01;3\n"
-    "Mairie de Fougères;collectivité;Fougères;;;;\n"
-    "Ressourcerie « L’Écrou »;association;Rennes;Zoé;zoe@ecrou.org;+33 6 00 00 00 02;4\n"
-)
+SKIP = {"created_at", "updated_at", "version", "n_ideas", "ref"}
 
 
-def _count(ws, table):
-    return ws.store.scalar(f"SELECT COUNT(*) FROM {table}")
+def _records(source, name):
+    keys, _, _, rows = tables._table(tables.D.ensure(source), name)
+    return sorted(({k: v for k, v in zip(keys, r) if k not in SKIP} for r in rows), key=lambda d: d["id"])
 
 
-def test_good_organisations_csv_is_journaled(ws):
-    rep = import_organisations(ws, ORGS_FR.encode("utf-8"), "inscrits.csv")
-    assert rep["written"] and rep["rejected"] == [] and len(rep["created"]) == 3
-    rows = {o["name"]: o for o in ws.store.all("organisation")}
-    assert rows["Scierie Dupré"]["kind"] == "company" and rows["Scierie Dupré"]["table_no"] == 3
-    assert rows["Mairie de Fougères"]["kind"] == "authority"
-    assert rows["Ressourcerie « L’Écrou »"]["kind"] == "ess" and rows["Ressourcerie « L’Écrou »"]["phone"]
-    ev = ws.store.rows("SELECT actor_role, actor_id FROM events WHERE entity='organisation'")
-    assert len(ev) == 3 and all(e["actor_role"] == "organiser" and e["actor_id"] == "organiser" for e in ev)
+def _no_mapping_step(plan):
+    assert not plan["problems"]
+    assert plan["undecided_columns"] == 0, [c for c in plan["columns"] if c["status"] in ("unknown", "duplicate")]
+    assert plan["values"] == [], plan["values"][:5]
+    assert plan["counts"]["reject"] == 0, [r for r in plan["rows"] if r["errors"]][:3]
 
 
-def test_bad_rows_reported_with_line_numbers_and_nothing_written(ws):
-    text = ("name,kind,email,table\n"
-            "Good One,company,a@b.fr,1\n"
-            "\n"
-            "Bad Kind,martian,,2\n"
-            "Bad Mail,company,not-an-email,x\n"
-            '"Multi\nline",company,,\n'
-            "good one,,,\n"
-            ",company,,\n")
-    before = (_count(ws, "organisations"), _count(ws, "events"))
-    rep = import_organisations(ws, text.encode("utf-8"), "o.csv", lang="en")
-    assert not rep["written"] and rep["created"] == []
-    lines = {r["line"]: r["reason"] for r in rep["rejected"]}
-    assert set(lines) == {4, 5, 8, 9}, lines  # line 3 is empty, line 6–7 is one quoted record
-    assert "martian" in lines[4]
-    assert "email" in lines[5] and "table" in lines[5]
-    assert "line 2" in lines[8]
-    assert "name" in lines[9] and "required" in lines[9]
-    assert (_count(ws, "organisations"), _count(ws, "events")) == before
-    assert "Nothing was imported" in rep["message"]
+def _round_trip(registry, source, fmt):
+    target = workshops.create(registry, {"name": "Copie", "password": "motdepasse"})
+    for kind, name in (("organisations", "organisations"), ("sheets", "sheets")):
+        if fmt == "xlsx":
+            content, filename = tables.xlsx(source, tables=(name,)), f"{name}.xlsx"
+        else:
+            content, filename = tables.csv_table(source, name), f"{name}.csv"
+        plan = imports.analyse(target, content, filename, kind)
+        _no_mapping_step(plan)
+        assert imports.run(target, content, filename, kind)["written"]
+    return target
 
 
-def test_dry_run_writes_nothing(ws):
-    before = (_count(ws, "organisations"), _count(ws, "events"))
-    rep = import_organisations(ws, ORGS_FR.encode("cp1252", errors="replace"), "o.csv", dry_run=True)
-    assert rep["dry_run"] and not rep["written"] and len(rep["created"]) == 3
-    assert [c["line"] for c in rep["created"]] == [2, 3, 4]
-    assert (_count(ws, "organisations"), _count(ws, "events")) == before
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_demo_export_imports_back_with_no_loss(demo_data, registry, fmt):
+    target = _round_trip(registry, demo_data, fmt)
+    for name in ("organisations", "sheets"):
+        assert _records(target, name) == _records(demo_data, name)
 
 
-def test_existing_name_rejected(ws):
-    import_organisations(ws, b"nom\nScierie\n", "a.csv")
-    rep = import_organisations(ws, "nom\nSCIERIE\nAutre\n".encode(), "b.csv")
-    assert [r["line"] for r in rep["rejected"]] == [2] and _count(ws, "organisations") == 1
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_imported_labels_survive_the_round_trip(ws, registry, fmt):
+    imports.run(ws, *F.registration_xlsx()[:2], "organisations", accept=True)
+    imports.run(ws, *F.sheets_xlsx()[:2], "sheets", accept=True)
+    target = _round_trip(registry, ws, fmt)
+    for name in ("organisations", "sheets"):
+        assert _records(target, name) == _records(ws, name)
+    again = imports.analyse(target, tables.xlsx(ws, tables=("sheets",)), "s.xlsx", "sheets")
+    assert again["counts"]["create"] == 0 and again["counts"]["skip"] == 4
 
 
-def test_no_header_is_a_clear_error(ws):
-    with pytest.raises(ImportError_) as e:
-        import_organisations(ws, b"foo;bar\n1;2\n", "x.csv")
-    assert "nom" in str(e.value)
-    with pytest.raises(ImportError_):
-        import_organisations(ws, b"PK\x03\x04garbage", "x.xlsx")
-
-
-def _xlsx(rows):
-    wb = openpyxl.Workbook()
+def test_xlsx_phones_are_text_without_apostrophe(ws):
+    imports.run(ws, *F.registration_xlsx()[:2], "organisations", accept=True)
+    wb = openpyxl.load_workbook(io.BytesIO(tables.xlsx(ws, tables=("organisations",))))
     sh = wb.active
-    for r in rows:
-        sh.append(r)
+    head = [c.value for c in sh[1]]
+    col = head.index("Téléphone")
+    phones = {r[col].value for r in sh.iter_rows(min_row=2) if r[col].value}
+    assert phones == {"0299000001", "06 12 34 56 78", "+33 6 00 00 00 02", "0299112233"}
+    assert all(r[col].data_type == "s" and not r[col].quotePrefix for r in sh.iter_rows(min_row=2) if r[col].value)
+    text = tables.csv_table(ws, "organisations").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert "+33 6 00 00 00 02" in [r[rows[0].index("Téléphone")] for r in rows]
+
+
+@pytest.mark.parametrize("kind", ["organisations", "sheets"])
+def test_blank_template(ws, kind):
+    raw = template.xlsx(kind)
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    assert len(wb.sheetnames) == 3
+    head = [c.value for c in wb.worksheets[0][1]]
+    assert head == [template.header(kind, f, "fr") for f in template.COLUMNS[kind]]
+    lists = wb.worksheets[1]
+    columns = {c[0].value: [x.value for x in c[1:] if x.value] for c in lists.iter_cols()}
+    if kind == "sheets":
+        assert "jours-personne" in columns["Unité"] and "Je propose" in columns["Offre / besoin"]
+    else:
+        assert columns["Type"][:2] == ["Entreprise", "Artisan"]
+    # Filled in with its own accepted values, it imports with no mapping step.
+    sh = wb.worksheets[0]
+    if kind == "organisations":
+        sh.append(["Scierie", columns["Type"][0], None, "Vitré", "01000", None, "Léa", "l@s.fr", "0299000001",
+                   "oui", columns["Présence"][0], 2])
+    else:
+        imports.run(ws, b"nom\nScierie\n", "o.csv", "organisations")
+        sh.append(["Scierie", columns["Offre / besoin"][0], "12", columns["Catégorie"][1], None, "Sciure", None,
+                   3, columns["Unité"][0], columns["Fréquence"][0], None, None, None, None, None,
+                   columns["Conditions"][0], columns["Visibilité"][0], "non"])
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
-
-
-def test_sheets_from_xlsx(ws):
-    import_organisations(ws, ORGS_FR.encode(), "o.csv")
-    from datetime import datetime
-
-    content = _xlsx([
-        ["Structure", "Offre ou besoin", "Catégorie", "Sous-catégorie", "Titre", "Quantité", "Unité", "Fréquence",
-         "Disponible à partir du", "Conditions", "Visibilité", "N° fiche papier"],
-        ["Scierie Dupré", "Je propose", "Déchets", "Bois", "Sciure et copeaux", 12.5, "tonnes", "annuel",
-         datetime(2026, 12, 1), "gratuit", "tout le monde", 17],
-        ["mairie de fougeres", "besoin", "Énergie", None, "Chaleur pour la piscine", "1 200", "MWh", None, None,
-         None, "confidentiel", None],
-        [None, None, None, None, None, None, None, None, None, None, None, None],
-        ["Ressourcerie « L’Écrou »", "offre", "bois", None, "Chutes de chêne", None, None, None, "01/02/2027",
-         "échange", None, None],
-    ])
-    rep = import_sheets(ws, content, "fiches.xlsx")
-    assert rep["written"], rep["rejected"]
-    got = {s["title"]: s for s in ws.store.all("sheet")}
-    s = got["Sciure et copeaux"]
-    assert (s["kind"], s["category"], s["subcategory"], s["quantity"], s["unit"], s["frequency"],
-            s["available_from"], s["terms"], s["paper_no"]) == \
-        ("offer", "waste", "wood", 12.5, "t", "yearly", "2026-12-01", "free", "17")
-    assert got["Chaleur pour la piscine"]["visibility"] == "facilitators"
-    assert got["Chaleur pour la piscine"]["quantity"] == 1200
-    assert got["Chutes de chêne"]["category"] == "waste" and got["Chutes de chêne"]["subcategory"] == "wood"
-    assert got["Chutes de chêne"]["available_from"] == "2027-02-01"
-
-
-def test_bad_sheets_rows(ws):
-    import_organisations(ws, ORGS_FR.encode(), "o.csv")
-    text = ("structure;type;catégorie;sous-catégorie;titre;quantité;disponible à partir du;disponible jusqu’au\n"
-            "Scierie Dupré;offre;déchets;bois;Sciure;3;;\n"
-            "Inconnue SA;offre;déchets;;Truc;;;\n"
-            "Scierie Dupré;peut-être;énergie;;Vapeur;abc;;\n"
-            "Scierie Dupré;offre;énergie;bois;Bois énergie;;2027-02-01;2027-01-01\n"
-            "Scierie Dupré;besoin;;;X;;31/02/2026;\n")
-    before = (_count(ws, "sheets"), _count(ws, "events"))
-    rep = import_sheets(ws, text.encode("utf-8"), "s.csv")
-    lines = {r["line"]: r["reason"] for r in rep["rejected"]}
-    assert set(lines) == {3, 4, 5, 6}
-    assert "Inconnue SA" in lines[3]
-    assert "peut-être" in lines[4] and "quantité" in lines[4]
-    assert "sous-catégorie" in lines[5] and "disponibilité" in lines[5]
-    assert "catégorie" in lines[6] and "titre" in lines[6] and "date" in lines[6]
-    assert (_count(ws, "sheets"), _count(ws, "events")) == before
-
-
-def test_export_then_import_round_trip(demo_data, registry):
-    target = workshops.create(registry, {"name": "Copie", "password": "motdepasse"})
-    rep = import_organisations(target, tables.csv_table(demo_data, "organisations"), "structures.csv")
-    assert rep["written"] and len(rep["created"]) == 36, rep["rejected"][:3]
-    names = {o["name"] for o in target.store.all("organisation")}
-    assert names == {o["name"] for o in demo_data.organisations}
-    kept = {o["name"]: o for o in target.store.all("organisation")}
-    for o in demo_data.organisations:
-        k = kept[o["name"]]
-        assert (k["kind"], k["email"], k["phone"], k["table_no"], bool(k["consent"]), k["presence"]) == \
-            (o["kind"], o["email"], o["phone"], o["table_no"], bool(o["consent"]), o["presence"])
-    rep = import_sheets(target, tables.xlsx(demo_data, tables=("sheets",)), "fiches.xlsx")
-    assert rep["written"], rep["rejected"][:3]
-    src = sorted((s["title"], s["kind"], s["category"], s.get("subcategory"), s.get("quantity"), s.get("unit"),
-                  s.get("visibility"), bool(s.get("anonymous"))) for s in demo_data.sheets)
-    dst = sorted((s["title"], s["kind"], s["category"], s.get("subcategory"), s.get("quantity"), s.get("unit"),
-                  s.get("visibility"), bool(s.get("anonymous"))) for s in target.store.all("sheet"))
-    assert src == dst
+    plan = imports.analyse(ws, buf.getvalue(), "modele.xlsx", kind)
+    _no_mapping_step(plan)
+    assert plan["counts"]["create"] == 1
 
 
 def test_value_helpers():
-    maps = {}
-    assert imports.enum_value("unit", "m³", maps) == "m3"
-    assert imports.enum_value("cat", "Eau", maps) == "water"
-    assert imports.enum_value("sheet_kind", "I need", maps) == "need"
-    assert imports.date_value("5/3/26") == "2026-03-05"
-    assert imports.bool_value("Oui") is True and imports.bool_value("non") is False
-    assert imports.text_value(299000001.0) == "299000001"
+    assert X.standard("unit", "m³") == "m3" and X.standard("cat", "Eau") == "water"
+    assert X.standard("sheet_kind", "I need") == "need"
+    assert X.standard("unit", "jours") is None and X.propose("unit", "jours") == "__other__"
+    assert X.propose("org_kind", "Start-up") == "company"
+    assert X.parse_date("5/3/26") == ("2026-03-05", None)
+    assert X.parse_date(46082)[0] == "2026-03-01"
+    assert X.parse_date("1er février 2027") == ("2027-02-01", None)
+    assert X.parse_number("1\u202f200,5") == (1200.5, None)
+    assert X.parse_number("1.200,5") == (1200.5, None)
+    assert X.parse_number("12 tonnes") == (12.0, "tonnes")
+    assert X.parse_phone(299000001.0)[0] == "0299000001"
+    assert X.parse_phone(33612345678)[0] == "+33612345678"
+    assert X.parse_phone("+33 6 12 34 56 78") == ("+33 6 12 34 56 78", None)
+    assert X.parse_email("mailto:a@b.fr?subject=x")[0] == "a@b.fr"
+    assert X.clean_text("'+33 6") == "+33 6"
+    with pytest.raises(X.Bad):
+        X.parse_number("beaucoup")
+    with pytest.raises(X.Bad):
+        X.parse_date("31/02/2026")

@@ -87,4 +87,8 @@ def test_formula_like_text_is_not_a_formula(ws, tmp_path):
     cell = wb["structures"]["B2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
     text = tables.csv_table(ws, "organisations").decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and "'+33 6" in text
+    assert "'=HYPERLINK" in text
+    # A phone is never run as a formula: no apostrophe shows on it once opened in a spreadsheet.
+    assert ";+33 6 00 00 00 00;" in text and "'+33" not in text
+    assert tables._needs_protection("+SUM(A1:A9)") and tables._needs_protection("-2+3")
+    assert tables._needs_protection("@cmd") and not tables._needs_protection("-12,5")

@@ -1,7 +1,9 @@
-"""The organiser imports the registration file from the organiser page: check first, then import."""
+"""The organiser's import wizard over HTTP on a real server: upload, columns, values, preview, confirm."""
 import re
 
 import requests
+
+from tests.imports import files as F
 
 
 def _csrf(session, url):
@@ -9,37 +11,80 @@ def _csrf(session, url):
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
-def test_dry_run_then_import_from_the_organiser_page(server):
+def _state(server, organiser, ws):
+    return organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()
+
+
+def test_wizard_steps_then_confirm(server):
     ws, organiser = server.new_workshop()
     url = server.url(f"/w/{ws['code']}/organiser/import")
-    csv = "nom;type;commune;contact;email;table\nMenuiserie Rousseau;entreprise;Cholet;Jean Rousseau;j@r.example.fr;2\n" \
-          "Ressourcerie La Trouvaille;ESS;Beaupréau;;;3\n"
-    r = organiser.post(url, data={"csrf": _csrf(organiser, url), "kind": "organisations"},
-                       files={"file": ("inscriptions.csv", csv.encode("utf-8"))})
-    assert r.status_code == 200, r.text[:500]
-    assert "Menuiserie Rousseau" in r.text and "Importer pour de bon" in r.text
-    state = organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()
-    assert state["organisations"] == []  # a dry run writes nothing
-    token = re.search(r'name="token" value="([0-9a-f]+)"', r.text).group(1)
-    r = organiser.post(url, data={"csrf": _csrf(organiser, url), "kind": "organisations", "token": token})
-    assert r.status_code == 200
-    names = sorted(o["name"] for o in organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()["organisations"])
-    assert names == ["Menuiserie Rousseau", "Ressourcerie La Trouvaille"]
-    # The same confirmation replayed imports nothing more.
-    r = organiser.post(url, data={"csrf": _csrf(organiser, url), "kind": "organisations", "token": token})
+    csrf = _csrf(organiser, url)
+    content, name, _ = F.registration_xlsx()
+    r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": (name, content)},
+                       allow_redirects=False)
+    assert r.status_code == 302, r.text[:300]
+    step = server.url(r.headers["Location"].split("?")[0])
+    page = organiser.get(r.headers["Location"] if r.headers["Location"].startswith("http")
+                         else server.url(r.headers["Location"])).text
+    # Columns: every column listed, the one not recognised flagged.
+    assert "Contact › Téléphone" in page and "Remarque" in page and "non reconnue" in page
+    r = organiser.post(step, data={"csrf": csrf, "step": "columns", "action": "next", "col:remarque": "zone"})
+    assert r.status_code == 200 and "Start-up" in r.text and "Valeurs acceptées" in r.text
+    assert "Structure d’insertion (SIAE)".replace("’", "'") in r.text.replace("&#39;", "'")
+    r = organiser.post(step, data={"csrf": csrf, "step": "values", "action": "next", "val:kind:startup": "craftsman"})
+    assert r.status_code == 200 and 'id="preview-table"' in r.text
+    assert "0299000001" in r.text and "5 à créer" in r.text
+    assert _state(server, organiser, ws)["organisations"] == []  # nothing written before the confirmation
+    digest = re.search(r'name="digest" value="([^"]+)"', r.text).group(1)
+    r = organiser.post(step, data={"csrf": csrf, "step": "preview", "action": "confirm", "digest": digest})
+    assert r.status_code == 200 and "Import terminé" in r.text
+    orgs = {o["name"]: o for o in _state(server, organiser, ws)["organisations"]}
+    assert orgs["Scierie Dupré"]["kind"] == "craftsman" and orgs["Scierie Dupré"]["kind_label"] == "Start-up"
+    assert orgs["Scierie Dupré"]["zone"] == "vient à deux" and orgs["Scierie Dupré"]["phone"] == "0299000001"
+    # The upload is gone once confirmed: the same confirmation again changes nothing.
+    r = organiser.post(step, data={"csrf": csrf, "step": "preview", "action": "confirm", "digest": digest})
     assert r.status_code == 400 and "expiré" in r.text
+    assert len(_state(server, organiser, ws)["organisations"]) == 5
+    # The same headers next time: the column chosen is remembered.
+    r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": (name, content)})
+    assert "comme la dernière fois" in r.text and "correspondances reprises" in r.text
 
 
-def test_bad_rows_are_reported_with_their_line_and_nothing_is_written(server):
+def _upload(organiser, url, csrf, name, content):
+    r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": (name, content)})
+    return r.url.split("?")[0]
+
+
+def _digest(organiser, step):
+    return re.search(r'name="digest" value="([^"]+)"', organiser.get(step + "?step=preview").text).group(1)
+
+
+def test_stale_preview_is_shown_again(server):
     ws, organiser = server.new_workshop()
     url = server.url(f"/w/{ws['code']}/organiser/import")
-    csv = "nom;email\nFonderie du Val;pas-un-email\n;x@y.fr\n"
-    r = organiser.post(url, data={"csrf": _csrf(organiser, url), "kind": "organisations"},
-                       files={"file": ("inscriptions.csv", csv.encode("utf-8"))})
-    assert r.status_code == 200
-    assert "Ligne 2" in r.text and "Ligne 3" in r.text
-    assert "Importer pour de bon" not in r.text
-    assert organiser.get(server.url(f"/api/w/{ws['workshop']}/state")).json()["organisations"] == []
+    csrf = _csrf(organiser, url)
+    first = _upload(organiser, url, csrf, "a.csv", "nom;commune\nFonderie du Val;Cholet\n".encode())
+    digest = _digest(organiser, first)
+    # Meanwhile another file creates the organisation: the first preview's "to create" is no longer true.
+    other = _upload(organiser, url, csrf, "b.csv", "nom\nFonderie du Val\n".encode())
+    organiser.post(other, data={"csrf": csrf, "step": "preview", "action": "confirm",
+                                "digest": _digest(organiser, other)})
+    r = organiser.post(first, data={"csrf": csrf, "step": "preview", "action": "confirm", "digest": digest})
+    assert "ont changé depuis l’aperçu" in r.text and "1 à mettre à jour" in r.text
+    assert len(_state(server, organiser, ws)["organisations"]) == 1
+
+
+def test_unreadable_file_and_template(server):
+    ws, organiser = server.new_workshop()
+    url = server.url(f"/w/{ws['code']}/organiser/import")
+    csrf = _csrf(organiser, url)
+    r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": ("x.xlsx", b"PK\x03\x04junk")})
+    assert r.status_code == 422 and "ne peut pas être lu" in r.text
+    r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": ("x.csv", b"foo;bar\n1;2\n")})
+    assert r.status_code == 422 and "nom de la structure" in r.text
+    r = organiser.get(server.url(f"/w/{ws['code']}/organiser/import-template/sheets.xlsx"))
+    assert r.status_code == 200 and r.content[:2] == b"PK" and "modele-import-fiches.xlsx" in r.headers[
+        "Content-Disposition"]
 
 
 def test_only_the_organiser_imports(server):
@@ -49,3 +94,5 @@ def test_only_the_organiser_imports(server):
         r = who.post(server.url(f"/w/{ws['code']}/organiser/import"), data={"kind": "organisations"},
                      files={"file": ("x.csv", b"nom\nA\n")}, allow_redirects=False)
         assert r.status_code in (400, 401, 403)
+        r = who.get(server.url(f"/w/{ws['code']}/organiser/import-template/sheets.xlsx"), allow_redirects=False)
+        assert r.status_code in (401, 403)

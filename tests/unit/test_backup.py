@@ -292,3 +292,24 @@ def test_cli_backup_list_and_restore(tmp_path):
     for cmd in ("backup", "restore"):
         h = run_cli(cmd, "--help")
         assert h.returncode == 0 and "--data-dir" in h.stdout
+
+
+def test_each_backup_also_goes_to_the_second_folder(registry, tmp_path):
+    """The organiser's USB stick: the same checked copy, in <folder>/atelier-backups/<id>/, rotated too."""
+    ws = workshops.create(registry, {"name": "Atelier", "password": "motdepasse"})
+    add_org(ws, "Menuiserie Durand")
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    made = backup.backup_changed(registry, copy_to=usb)
+    first, second = made
+    assert second == usb / "atelier-backups" / ws.id / first.name
+    assert snapshot(second) == snapshot(first)
+    assert not list(second.parent.glob("*.part"))
+
+
+def test_a_missing_second_folder_never_loses_the_first_backup(registry, tmp_path):
+    ws = workshops.create(registry, {"name": "Atelier", "password": "motdepasse"})
+    gone = tmp_path / "not-a-folder"
+    gone.write_text("a file where the USB stick was", encoding="utf-8")
+    backup.backup_changed(registry, copy_to=gone)
+    assert backup.list_backups(registry.data_dir, ws.id), "the backup beside the workshop is made all the same"
