@@ -62,6 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     registry = Registry(data_dir)
     app.extensions["registry"] = registry
+    from .services.network import apply_saved_settings
+
+    apply_saved_settings(app)
 
     from . import realtime
 
@@ -73,9 +76,12 @@ def create_app(config: dict | None = None) -> Flask:
     sockets.init_handlers(registry)
 
     from .api import bp as api_bp
-    from .web import facilitator, home, organiser, participant, projector, vendor
+    from .api.followup import bp as api_followup_bp
+    from .api.network import bp as api_network_bp
+    from .web import facilitator, followup, home, network, organiser, participant, projector, vendor
 
-    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, api_bp):
+    for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, network.bp, api_bp,
+               api_network_bp, api_followup_bp, followup.bp):
         app.register_blueprint(bp)
 
     @app.before_request

@@ -44,8 +44,10 @@ def involved_orgs(entity: str, rec: dict | None) -> list[str]:
         return []
     if entity == "sheet":
         return [rec.get("organisation_id")]
-    if entity == "idea":
+    if entity in ("idea", "impact"):
         return list(rec.get("org_ids") or [])
+    if entity == "outcome":
+        return [rec.get("organisation_id")]
     if entity == "organisation":
         return [rec.get("id")]
     return []
@@ -225,6 +227,14 @@ def _stats_loop():
                               to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
             except Exception:  # a closed or damaged store must not stop the counters of the others
                 log.exception("stats for %s", ws.id)
+
+
+def notice(ws, event: str, payload: dict, roles=("organiser",)):
+    """A message that is no journal change (the address phones are given, wifi-check counts), to role rooms."""
+    if socketio.server is None:
+        return
+    for role in roles:
+        socketio.emit(event, payload, to=room(ws.id, role))
 
 
 def storage_alert(ws, message: str):

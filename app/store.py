@@ -42,7 +42,7 @@ TABLES = {
     "workshop": {
         "id": str, "code": str, "name": str, "date": str, "venue": str,
         "zones": str, "password_hash": str, "intake_open": int, "phase": str,
-        "projector_token": str, "categories_extra": str,
+        "projector_token": str, "categories_extra": str, "timezone": str,
     },
     "organisations": {
         "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
@@ -70,20 +70,38 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int,
+        "author": str, "author_label": str, "table_no": int, "followup": int,
+    },
+    # -- follow-up after the afternoon (app/followup)
+    "contacts": {
+        "id": str, "idea_id": str, "date": str, "who": str, "channel": str, "summary": str,
+        "next_step": str, "due_date": str, "author": str, "author_label": str,
+    },
+    "impacts": {
+        "id": str, "idea_id": str, "org_ids": str, "stage": str, "tonnes": float, "material": str,
+        "water_m3": float, "mwh": float, "energy": str, "euros": str, "jobs": float, "co2_t": float,
+        "factors_used": str, "note": str,
+    },
+    "outcomes": {
+        "id": str, "idea_id": str, "organisation_id": str, "status": str, "comment": str, "euros": float,
+        "author": str,
+    },
+    "factors": {
+        "id": str, "key": str, "family": str, "unit": str, "kg_co2e": float, "label_fr": str, "label_en": str,
+        "source": str, "year": int,
     },
     "facilitators": {
-        "id": str, "name": str, "table_no": int, "code": str, "revoked": int,
+        "id": str, "name": str, "table_no": int, "code": str, "revoked": int, "email": str,
     },
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
     },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-    "device": "devices",
+    "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
 }
 
 
@@ -152,23 +170,33 @@ def migrate(db: sqlite_utils.Database):
     """Create or upgrade the schema; ``user_version`` records where we are."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current >= SCHEMA_VERSION:
+        _add_missing(db)
         return
-    for name, cols in TABLES.items():
-        if name not in db.table_names():
-            db[name].create({**cols, **COMMON}, pk="id")
-        else:  # an older file: add the columns it lacks (nothing else changes)
-            have = set(db[name].columns_dict)
-            for col, typ in cols.items():
-                if col not in have:
-                    db[name].add_column(col, typ)
-    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
-    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
-                                 pk="signature", if_not_exists=True)
+    _add_missing(db)  # new tables; an older file gains the columns it lacks (nothing else changes)
     journal.create_table(db)
     db["sheets"].create_index(["organisation_id"], if_not_exists=True)
     db["ideas"].create_index(["status"], if_not_exists=True)
     db["devices"].create_index(["organisation_id"], if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _add_missing(db: sqlite_utils.Database):
+    """Tables and columns added since a file was created (new capabilities), added on open:
+    an older workshop file gains them empty, nothing else changes."""
+    names = set(db.table_names())
+    for name, cols in TABLES.items():
+        if name not in names:
+            db[name].create({**cols, **COMMON}, pk="id")
+        else:
+            have = set(db[name].columns_dict)
+            for col, typ in cols.items():
+                if col not in have:
+                    db[name].add_column(col, typ)
+    for table, col in (("contacts", "idea_id"), ("impacts", "idea_id"), ("outcomes", "idea_id")):
+        db[table].create_index([col], if_not_exists=True)
+    # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
+    db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
+                                 pk="signature", if_not_exists=True)
 
 
 _one = journal.one

@@ -18,6 +18,8 @@ def field_schema(f: V.F) -> dict:
         s = {"type": "array", "items": {"type": "string", "format": "uuid"}}
         if f.max_items:
             s["maxItems"] = f.max_items
+    elif f.type == "amounts":
+        s = {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}}
     elif f.type == "interest":
         s = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 3}}
     else:
@@ -70,6 +72,34 @@ def op(summary, schema=None, params=(), ok=WRITE_OK, tag="write", status="200"):
     return o
 
 
+def followup_paths() -> dict:
+    """The follow-up routes (app/api/followup.py)."""
+    iid = [_id("iid")]
+    return {
+        "/api/w/{wid}/followup": {"get": op("The follow-up board: ideas followed, due states, figures, factors",
+                                            ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/followup/mine": {"get": op("A participant's ideas in follow-up and own outcomes", ok=ANY_OK,
+                                                 tag="read")},
+        "/api/w/{wid}/followup/ideas/{iid}": {
+            "get": op("One idea's follow-up: contacts, impact, outcomes, history", ok=ANY_OK, params=iid, tag="read"),
+            "patch": op("Follow-up status, next step, due date, who is in charge", V.FOLLOWUP_UPDATE, iid)},
+        "/api/w/{wid}/followup/ideas/{iid}/contacts": {"post": op("Log a contact", V.CONTACT_CREATE, iid)},
+        "/api/w/{wid}/followup/ideas/{iid}/impact/{stage}": {"put": op(
+            "Estimated or actual impact figures (tCO2e computed from the factor table)", V.IMPACT_SET,
+            [*iid, {"name": "stage", "in": "path", "required": True,
+                    "schema": {"type": "string", "enum": ["estimated", "actual"]}}])},
+        "/api/w/{wid}/followup/ideas/{iid}/outcome": {"post": op("A participant reports their own outcome",
+                                                                 V.OUTCOME_SET, iid)},
+        "/api/w/{wid}/followup/factors/{key}": {"put": op("Edit or add an emission factor", V.FACTOR_SET,
+                                                          [_id("key")])},
+        "/api/w/{wid}/followup/settings": {"patch": op("The workshop's time zone", V.FOLLOWUP_SETTINGS)},
+        "/api/w/{wid}/followup/facilitators/{fid}": {"patch": op("A facilitator's e-mail address for reminders",
+                                                                 V.FACILITATOR_EMAIL, [_id("fid")])},
+        "/api/w/{wid}/followup/reminders": {"post": op("Send the reminder e-mails now (needs SMTP configured)",
+                                                       V.REMINDERS, ok=ANY_OK)},
+    }
+
+
 def document() -> dict:
     paths = {
         "/api/workshops": {"post": {**op("Create a workshop (signs the caller in as organiser)",
@@ -108,7 +138,15 @@ def document() -> dict:
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
         "/api/w/{wid}/backup": {"post": op("Back up the workshop file now (organiser)", V.EMPTY, ok=ANY_OK)},
+        "/api/w/{wid}/network": {"get": op("The laptop's addresses, the one phones get, wifi-check counts",
+                                           ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/network/address": {"post": op("Choose the address in the QR, posters and wall",
+                                                    V.NETWORK_ADDRESS, ok=ANY_OK)},
+        "/api/w/{wid}/network/backup-folder": {"post": op("Also copy every backup to this folder (USB stick)",
+                                                          V.BACKUP_FOLDER, ok=ANY_OK)},
+        "/api/w/{wid}/wifi-check": {"post": op("A phone's wifi-check result", V.WIFI_CHECK, ok=ANY_OK)},
     }
+    paths.update(followup_paths())
     from ..rules.permissions import ROUTES
 
     for path, ops in paths.items():

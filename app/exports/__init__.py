@@ -8,7 +8,8 @@ One entry point for the web layer and the command line::
 Formats (``FORMATS``): ``pdf`` (the workshop book), ``org-reports`` (zip of
 per-organisation PDFs), ``letter`` (resource-exchange letter), ``posters``
 (join poster + table tents + facilitator cards; needs ``base_url``), ``xlsx``,
-``csv`` (zip of CSV files, or one table with ``table=``), ``json`` (backup).
+``csv`` (zip of CSV files, or one table with ``table=``), ``json`` (backup), ``report`` (the year's
+report of app/followup, ``as_of=`` a date, ``others=`` more workshops).
 The modules can also be used directly: see each one's docstring.
 
 :func:`export_in_worker` builds the same in a worker process from a snapshot
@@ -28,6 +29,7 @@ FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "donnees", "data"),
     "csv": ("zip", "application/zip", "donnees-csv", "data-csv"),
     "json": ("json", "application/json", "sauvegarde", "backup"),
+    "report": ("pdf", "application/pdf", "rapport-annuel", "annual-report"),
 }
 
 
@@ -49,7 +51,7 @@ def filename(ws, fmt: str, lang: str = "fr", *, suffix: str = "") -> str:
 
 def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, edition: str = "organiser",
            group_by: str = "organisation", size: str = "A4", delimiter: str = ";", table: str | None = None,
-           contact: str | None = None, progress=None) -> Export:
+           contact: str | None = None, progress=None, as_of=None, others=()) -> Export:
     """Build one export of workshop ``ws`` (an ``app.registry.Workshop``).
 
     ``progress(done, total)`` is called along the way for ``org-reports`` (the only
@@ -91,6 +93,11 @@ def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, editi
             body = tables.csv_table(ws, table, lang=lang, delimiter=delimiter)
             return Export(body, "text/csv; charset=utf-8", filename(ws, fmt, lang, suffix=f"-{table}")[:-4] + ".csv")
         body = tables.csv_zip(ws, lang=lang, delimiter=delimiter)
+    elif fmt == "report":  # the year's report (app/followup), "as of" a date, with other workshops if given
+        from ..followup.report import pdf
+
+        body = pdf([ws, *others], as_of=as_of, lang=lang)
+        suffix = f"-{as_of.isoformat()}" if as_of else ""
     else:
         from .backup_json import backup
 

@@ -19,7 +19,8 @@ from ..store import new_id
 
 FORMAT = "atelier-synergies-backup"
 VERSION = 1
-TABLE_ORDER = ["workshop", "organisations", "sheets", "ideas", "facilitators", "devices", "events"]
+TABLE_ORDER = ["workshop", "organisations", "sheets", "ideas", "facilitators", "devices",
+               "contacts", "impacts", "outcomes", "factors", "events"]
 
 
 class BackupError(ValueError):

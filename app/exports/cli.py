@@ -24,12 +24,13 @@ def _default_data() -> str:
 def add_commands(subparsers) -> None:
     data_dir = _default_data()
     fmt_help = "pdf: workshop book; org-reports: zip of per-organisation PDFs; letter: resource-exchange " \
-               "letter; posters: QR poster, table tents, facilitator cards; xlsx; csv: zip of tables; json: backup"
+               "letter; posters: QR poster, table tents, facilitator cards; xlsx; csv: zip of tables; json: backup; " \
+               "report: the year's report with charts (figures from the journal, see --as-of)"
     e = subparsers.add_parser(
         "export", help="export a workshop: PDF documents, spreadsheets, JSON backup",
         description="Export a workshop's documents or data to a file. " + fmt_help,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    e.add_argument("workshop", help="workshop id or join code")
+    e.add_argument("workshop", help="workshop id or join code (report: several, comma-separated)")
     e.add_argument("--format", "-f", required=True, choices=list(FORMATS), help="what to export")
     e.add_argument("--out", "-o", default=None,
                    help="output file (default: a name derived from the workshop, in the current folder; '-' = stdout)")
@@ -47,6 +48,8 @@ def add_commands(subparsers) -> None:
     e.add_argument("--table", default=None, choices=["organisations", "sheets", "ideas", "b2b", "events"],
                    help="csv: one table as a .csv instead of a zip of all")
     e.add_argument("--contact", default=None, help="letter: how to reach the organiser (email, phone)")
+    e.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                   help="report: the figures as they stood at the end of that day (workshop's time zone)")
     e.set_defaults(func=run_export)
 
     from ..imports.cli import add_command as add_import
@@ -91,12 +94,24 @@ def _guess_base_url() -> str:
 def run_export(args) -> int:
     from . import export
 
+    from datetime import date
+
     reg = _registry(args.data_dir)
     try:
-        ws = _find(reg, args.workshop)
-        if ws is None:
-            _err(f"workshop not found: {args.workshop} (in {args.data_dir})")
+        refs = [r for r in args.workshop.split(",") if r.strip()] if args.format == "report" else [args.workshop]
+        found = [_find(reg, r.strip()) for r in refs]
+        if not found or None in found:
+            missing = refs[found.index(None)] if None in found else args.workshop
+            _err(f"workshop not found: {missing} (in {args.data_dir})")
             return 2
+        ws, others = found[0], found[1:]
+        as_of = None
+        if args.as_of:
+            try:
+                as_of = date.fromisoformat(args.as_of)
+            except ValueError:
+                _err(f"--as-of: not a date (YYYY-MM-DD): {args.as_of}")
+                return 2
         base_url = args.base_url
         if args.format == "posters" and not base_url:
             base_url = _guess_base_url()
@@ -109,7 +124,7 @@ def run_export(args) -> int:
         try:
             out = export(ws, args.format, lang=args.lang, base_url=base_url, edition=args.edition,
                          group_by=args.group_by, size=args.size, delimiter=args.delimiter, table=args.table,
-                         contact=args.contact, progress=progress)
+                         contact=args.contact, progress=progress, as_of=as_of, others=others)
         except ValueError as exc:
             _err(str(exc))
             return 2

@@ -210,7 +210,7 @@ class Data:
     def quantity(self, sheet) -> str:
         """"30 t", "1 200 kg", "" when no quantity."""
         q = sheet.get("quantity")
-        unit = self.label("unit", sheet.get("unit"))
+        unit = self.label("unit", sheet.get("unit")) or (sheet.get("unit_label") or "")  # "soirées" as imported
         if q is None or q == "":
             return ""
         return f"{self.number(q)}{NBSP}{unit}" if unit else self.number(q)

@@ -102,7 +102,10 @@ def _poster_page(canv, d: D.Data, base_url: str, pw: float, ph: float):
     y = y - 8 - qr_size - 0.9 * cm
     t = Text(canv)
     y = _lines(t, d.typo(d.t("exp.poster.or", url=short(url))), FONT, 14, cx, y, mw, INK, 2)
-    _lines(t, d.typo(d.t("exp.poster.code", code=spaced(w.get("code") or ""))), BOLD, 24, cx, y - 12, mw, ACCENT, 1)
+    y = _lines(t, d.typo(d.t("exp.poster.code", code=spaced(w.get("code") or ""))), BOLD, 24, cx, y - 12, mw,
+               ACCENT, 1)
+    check = f"{(base_url or '').rstrip('/')}/w/{w.get('code') or ''}/check"
+    _lines(t, d.typo(d.t("exp.poster.check", url=short(check))), FONT, 11, cx, y - 10, mw, MUTED, 2)
     t.close()
 
 

@@ -151,6 +151,10 @@ def run_import(args) -> int:
             return 2
         plan["written"] = False
         decisions = plan["undecided_columns"] + plan["undecided_values"]
+        if decisions and not args.accept and not args.json and sys.stdin.isatty() and not plan["problems"]:
+            print(report(plan, args.lang))
+            answer = input(D.t("imp.cli.ask", args.lang, n=decisions) + " ")
+            args.accept = spec.key(answer) in ("o", "oui", "y", "yes")
         status = 0
         if plan["problems"]:
             status = 1

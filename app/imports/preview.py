@@ -73,7 +73,7 @@ def analyse(ws, content: bytes, filename: str, kind: str, *, tab: str | None = N
         "field_choices": [{"field": f, "label": spec.field_label(kind, f, lang)} for f in spec.FIELDS[kind]],
     }
     if not head["columns"]:
-        need = ", ".join(spec.field_label(kind, f, lang) for f in spec.REQUIRED[kind])
+        need = ", ".join(spec.field_label(kind, f, lang) for f in spec.REQUIRED[kind][:1])
         raise PlanError(_t(lang, "imp.err.no_header", fields=need))
     if len(head["data"]) > MAX_ROWS:
         raise PlanError(_t(lang, "imp.err.too_many_rows", max=MAX_ROWS))
@@ -91,7 +91,9 @@ def analyse(ws, content: bytes, filename: str, kind: str, *, tab: str | None = N
     plan["undecided_values"] = sum(1 for v in plan["values"] if not v["confirmed"])
     if not plan["problems"]:
         plan["rows"] = ctx.rows()
-        plan["new_orgs"] = ctx.new_org_list()
+        # Only the organisations that rows to create actually need (not those of refused rows).
+        wanted = {r["values"].get("organisation_new") for r in plan["rows"] if r["action"] == "create"}
+        plan["new_orgs"] = [o for o in ctx.new_org_list() if o["key"] in wanted]
         for r in plan["rows"]:
             plan["counts"][r["action"]] += 1
     plan["fields"] = [f for f in spec.FIELDS[kind] if f in fieldcol or f in ctx.derived_fields]

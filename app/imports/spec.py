@@ -62,7 +62,7 @@ FIELDS = {
         "hidden": ("bool", "bool", None),
     },
 }
-REQUIRED = {"organisations": ("name",), "sheets": ("organisation", "title")}
+REQUIRED = {"organisations": ("name",), "sheets": ("organisation", "kind", "category", "title")}
 # Columns of our own exports, in the order of app/exports/tables.py: header key -> field
 EXPORT_HEADERS = {
     "organisations": {"id": "id", "name": "name", "kind": "kind", "kind_label": "kind_label", "sector": "sector",
@@ -106,7 +106,8 @@ def synonyms() -> dict:
 
 
 def field_label(kind: str, field: str, lang: str) -> str:
-    return D.t(f"imp.f.{field}", lang)
+    own = D.t(f"imp.f.{kind}.{field}", lang)  # a field named differently in one kind ("offre / besoin")
+    return own if not own.startswith("imp.f.") else D.t(f"imp.f.{field}", lang)
 
 
 def value_label(group: str, code: str, lang: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from .. import i18n
@@ -52,6 +52,8 @@ def clean_text(raw) -> str | None:
         return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat(sep=" ")
     if isinstance(raw, date):
         return raw.isoformat()
+    if isinstance(raw, (time, timedelta)):  # a time or a duration cell: as the spreadsheet shows it
+        return str(raw)
     s = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
         s = s[1:]
@@ -64,6 +66,8 @@ def parse_number(raw):
         return None, None
     if isinstance(raw, (int, float)):
         return float(raw), None
+    if isinstance(raw, (date, time, timedelta)):
+        raise Bad("imp.bad.number", value=clean_text(raw))
     s = clean_text(raw)
     if s is None:
         return None, None

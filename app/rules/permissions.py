@@ -33,6 +33,8 @@ MATRIX = {
     "workshop.read":             (True,  True,  True,  True,  False),
     "workshop.phase":            (True,  False, False, False, False),
     "workshop.manage":           (True,  False, False, False, False),
+    "server.network":            (True,  False, False, False, False),
+    "wifi.check":                (True,  True,  True,  True,  True),
     "intake.set":                (True,  False, False, False, False),
     "export":                    (True,  False, False, False, False),
     "facilitator.manage":        (True,  False, False, False, False),
@@ -54,6 +56,18 @@ MATRIX = {
     "idea.merge":                (True,  True,  False, False, False),
     "idea.history":              (True,  True,  False, False, False),
     "b2b.contacts":              (True,  True,  False, False, False),
+    # -- follow-up after the afternoon (app/followup); facilitators' "own": the ideas they are in charge of
+    "followup.board":            (True,  True,  False, False, False),
+    "followup.mine":             (False, False, True,  False, False),
+    "followup.read":             (True,  True,  "own", False, False),
+    "followup.update":           (True,  "own", False, False, False),
+    "followup.contact":          (True,  "own", False, False, False),
+    "followup.impact":           (True,  "own", False, False, False),
+    "followup.outcome":          (False, False, "own", False, False),
+    "followup.relances":         (True,  "own", False, False, False),
+    "followup.settings":         (True,  False, False, False, False),
+    "followup.remind":           (True,  False, False, False, False),
+    "factors.manage":            (True,  False, False, False, False),
     # -- what leaves the server (applied by app.rules.visibility to every payload)
     "read.organisation":         (True,  True,  True,  True,  False),
     "read.organisation.contact": (True,  True,  "consent", False, False),
@@ -68,6 +82,10 @@ MATRIX = {
     "read.device":               (True,  False, False, False, False),
     "read.workshop.projector_token": (True, False, False, False, False),
     "read.stats":                (True,  True,  False, True,  False),
+    "read.contact":              (True,  True,  False, False, False),
+    "read.impact":               (True,  True,  "own", False, False),
+    "read.outcome":              (True,  True,  "own", False, False),
+    "read.factor":               (True,  True,  False, False, False),
     # -- Socket.IO rooms: joining one is an action too
     "room.staff":                (True,  True,  False, False, False),
     "room.participant":          (False, False, True,  False, False),
@@ -82,6 +100,8 @@ DESCRIPTIONS = {
     "workshop.phase": "set the phase: before, live, closed, locked, followup",
     "intake.set": "open or close intake",
     "workshop.manage": "organiser tools: back up now, restore",
+    "server.network": "choose the address phones are given, the second backup folder (USB stick)",
+    "wifi.check": "report a phone's result on the wifi check page (before joining; rate-limited)",
     "export": "documents and data exports",
     "facilitator.manage": "create, revoke and reinstate facilitator codes; their QR codes",
     "device.revoke": "revoke a participant's phone",
@@ -99,6 +119,21 @@ DESCRIPTIONS = {
     "idea.merge": "merge a duplicate idea",
     "idea.history": "an idea's dated history",
     "b2b.contacts": "the B2B list with every party's contact details",
+    "followup.board": "the follow-up board: ideas followed, due dates, last contacts, figures, factor table",
+    "followup.mine": "a participant's own organisation's ideas in follow-up and its reported outcomes",
+    "followup.read": "one idea's follow-up: contacts (staff), impact, outcomes, history (staff)",
+    "followup.update": "follow-up status, next step, due date (in charge of it; organiser: also who is in charge)",
+    "followup.contact": "log a contact (date, who, channel, what was said, next step)",
+    "followup.impact": "enter an idea's estimated or actual impact figures",
+    "followup.outcome": "a participant reports their own organisation's outcome from the phone",
+    "followup.relances": "the weekly follow-up reminders document (PDF, CSV) of a facilitator",
+    "followup.settings": "the workshop's time zone and facilitators' e-mail addresses",
+    "followup.remind": "send the reminder e-mails now (only with an SMTP server configured)",
+    "factors.manage": "edit or add an emission factor",
+    "read.contact": "the contact log of an idea",
+    "read.impact": "an idea's impact figures (participants: their organisation's ideas)",
+    "read.outcome": "the outcomes reported by participants (participants: their own)",
+    "read.factor": "the emission-factor table",
     "read.organisation": "organisations (not hidden ones)",
     "read.organisation.contact": "contact person, email, phone",
     "read.sheet": "sheets visible to everyone",
@@ -146,8 +181,25 @@ ROUTES = {
     ("POST", "/api/w/{wid}/intake"): "intake.set",
     ("POST", "/api/w/{wid}/phase"): "workshop.phase",
     ("POST", "/api/w/{wid}/backup"): "workshop.manage",
+    ("GET", "/api/w/{wid}/network"): "server.network",
+    ("POST", "/api/w/{wid}/network/address"): "server.network",
+    ("POST", "/api/w/{wid}/network/backup-folder"): "server.network",
+    ("POST", "/api/w/{wid}/wifi-check"): "wifi.check",
     ("GET", "/w/{code}/export/{fmt}"): "export",
     ("GET", "/w/{code}/facilitators/{fid}/qr.png"): "facilitator.manage",
+    ("GET", "/api/w/{wid}/followup"): "followup.board",
+    ("GET", "/api/w/{wid}/followup/mine"): "followup.mine",
+    ("GET", "/api/w/{wid}/followup/ideas/{iid}"): "followup.read",
+    ("PATCH", "/api/w/{wid}/followup/ideas/{iid}"): "followup.update",
+    ("POST", "/api/w/{wid}/followup/ideas/{iid}/contacts"): "followup.contact",
+    ("PUT", "/api/w/{wid}/followup/ideas/{iid}/impact/{stage}"): "followup.impact",
+    ("POST", "/api/w/{wid}/followup/ideas/{iid}/outcome"): "followup.outcome",
+    ("PUT", "/api/w/{wid}/followup/factors/{key}"): "factors.manage",
+    ("PATCH", "/api/w/{wid}/followup/settings"): "followup.settings",
+    ("PATCH", "/api/w/{wid}/followup/facilitators/{fid}"): "followup.settings",
+    ("POST", "/api/w/{wid}/followup/reminders"): "followup.remind",
+    ("GET", "/w/{code}/followup/relances/{fid}.{ext}"): "followup.relances",
+    ("GET", "/w/{code}/followup/report.pdf"): "export",
 }
 SOCKET_EVENTS = {
     "connect": "room.staff | room.participant | room.projector (the room asked for, default: the role's own)",
@@ -157,11 +209,14 @@ SOCKET_EVENTS = {
 # Adding new content: a participant may do it only while intake is open and the phase is not closed.
 INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
 # In "followup" facilitators may keep sorting ideas.
-FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge"}
+FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge",
+                    "followup.update", "followup.contact", "followup.impact"}
+# ... and participants report their own organisation's outcome.
+PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
     "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
-    "workshop.create"}
+    "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
 
@@ -185,12 +240,13 @@ def decide(role: str, action: str, *, phase: str = "live", intake_open: bool = T
     if c is False:
         return "err.not_signed_in" if role not in ROLES or role == "anonymous" else "err.forbidden"
     if c in ("own", "consent") and own is False:
-        return "err.not_yours"
+        return "err.not_in_charge" if role == "facilitator" else "err.not_yours"
     if action in PHASE_FREE or role == "organiser":
         return None
     if phase == "locked":
         return "err.locked"
-    if phase == "followup" and not (role == "facilitator" and action in FOLLOWUP_ACTIONS):
+    if phase == "followup" and not ((role == "facilitator" and action in FOLLOWUP_ACTIONS)
+                                    or (role == "participant" and action in PARTICIPANT_FOLLOWUP_ACTIONS)):
         return "err.followup"
     if role == "participant" and action in INTAKE_ACTIONS and (not intake_open or phase == "closed"):
         return "err.intake_closed"
@@ -238,7 +294,10 @@ def markdown_table() -> str:
         "Phases, on top of the cells: while intake is closed or the workshop is `closed`, participants add "
         "nothing new (" + ", ".join(f"`{a}`" for a in sorted(INTAKE_ACTIONS)) + "); `locked` is read-only for "
         "everyone but the organiser; in `followup` facilitators keep "
-        + ", ".join(f"`{a}`" for a in sorted(FOLLOWUP_ACTIONS)) + " and nobody else but the organiser writes. "
+        + ", ".join(f"`{a}`" for a in sorted(FOLLOWUP_ACTIONS)) + ", participants "
+        + ", ".join(f"`{a}`" for a in sorted(PARTICIPANT_FOLLOWUP_ACTIONS))
+        + ", and nobody else but the organiser writes. "
+        "For facilitators, `own` in the `followup.*` rows means the ideas they are in charge of. "
         "Revoking a facilitator code or a device disconnects its open sockets at once; every request and "
         "socket message re-reads the code or device, so a revoked one is anyone else from then on.",
     ]

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from .vocab import ABANDON_REASONS, STATUSES
 
-# From -> allowed targets. "done" (Réalisée) only once the event is over.
+# From -> allowed targets. "done" (Réalisée), "discussion" (En discussion) and
+# "standby" (En veille) only once the event is over (the follow-up months):
+# À approfondir -> En discussion -> Sur le point de se concrétiser -> Réalisée,
+# Abandonnée (with a reason) and En veille from anywhere on the way.
 TRANSITIONS = {
     "new": {"explore", "soon", "abandoned"},
-    "explore": {"new", "soon", "abandoned", "done"},
-    "soon": {"new", "explore", "abandoned", "done"},
-    "abandoned": {"new", "explore", "soon"},
-    "done": {"explore", "soon"},
+    "explore": {"new", "discussion", "soon", "abandoned", "standby", "done"},
+    "discussion": {"explore", "soon", "abandoned", "standby", "done"},
+    "soon": {"new", "explore", "discussion", "abandoned", "standby", "done"},
+    "abandoned": {"new", "explore", "discussion", "soon", "standby"},
+    "standby": {"explore", "discussion", "soon", "abandoned"},
+    "done": {"explore", "discussion", "soon"},
 }
 AFTER_EVENT_PHASES = {"closed", "locked", "followup"}
+AFTER_EVENT_STATUSES = ("discussion", "standby", "done")
 BOARD_COLUMNS = ["new", "explore", "soon", "abandoned"]
 
 
@@ -31,7 +37,7 @@ class MoveError(ValueError):
 def allowed_targets(current: str, phase: str) -> list[str]:
     """The columns a card in ``current`` may go to now, in board order."""
     ok = TRANSITIONS.get(current, set())
-    return [s for s in STATUSES if s in ok and (s != "done" or phase in AFTER_EVENT_PHASES)]
+    return [s for s in STATUSES if s in ok and (s not in AFTER_EVENT_STATUSES or phase in AFTER_EVENT_PHASES)]
 
 
 def check_move(current: str, target: str, reason: str | None, phase: str) -> dict:
@@ -42,8 +48,8 @@ def check_move(current: str, target: str, reason: str | None, phase: str) -> dic
         raise MoveError("err.same_status")
     if target not in TRANSITIONS.get(current, set()):
         raise MoveError("err.transition")
-    if target == "done" and phase not in AFTER_EVENT_PHASES:
-        raise MoveError("err.done_too_early")
+    if target in AFTER_EVENT_STATUSES and phase not in AFTER_EVENT_PHASES:
+        raise MoveError("err.done_too_early" if target == "done" else "err.after_event")
     if target == "abandoned":
         if not reason:
             raise MoveError("err.reason_required")
@@ -54,7 +60,7 @@ def check_move(current: str, target: str, reason: str | None, phase: str) -> dic
 
 def visible_columns(phase: str) -> list[str]:
     cols = list(BOARD_COLUMNS)
-    return cols + ["done"] if phase in AFTER_EVENT_PHASES else cols
+    return [s for s in STATUSES if s in cols or s in AFTER_EVENT_STATUSES] if phase in AFTER_EVENT_PHASES else cols
 
 
 def transitions_json() -> dict:

@@ -168,9 +168,78 @@ INTAKE = S("Intake", open=F("boolean", required=True, nullable=False))
 PHASE = S("Phase", phase=F("enum", required=True, enum=["before", "live", "closed", "locked", "followup"],
                            nullable=False))
 
-ALL_SCHEMAS = [WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
+NETWORK_ADDRESS = S("NetworkAddress", url=F("string", required=True, min_len=8, max_len=200, nullable=False,
+                                           doc="http(s)://host[:port] phones are given"))
+BACKUP_FOLDER = S("BackupFolder", folder=F("string", max_len=500,
+                                           doc="absolute folder for a second copy of every backup; empty: off"))
+WIFI_CHECK = S("WifiCheck", phone=F("uuid", required=True, nullable=False),
+               median_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),
+               worst_ms=F("number", required=True, minimum=0, maximum=60000, nullable=False),
+               lost=F("integer", required=True, minimum=0, maximum=50, nullable=False),
+               websocket=F("boolean", required=True, nullable=False))
+
+# -- follow-up after the afternoon (app/followup) ------------------------------------------------
+FACTOR_KEY_RE = re.compile(r"^[a-z0-9_]{2,40}$")
+FOLLOWUP_UPDATE = S(
+    "FollowupUpdate",
+    version=F("integer", required=True, minimum=1, nullable=False),
+    request_id=F("uuid"),
+    status=F("enum", enum=vocab.STATUSES, nullable=False),
+    reason=F("enum", enum=vocab.ABANDON_REASONS),
+    next_step=F("string", max_len=300),
+    due_date=F("date"),
+    facilitator_id=F("uuid", doc="Facilitator in charge (organiser only)"),
+    followup=F("boolean", doc="Add to (or take out of) the follow-up (organiser only)"),
+)
+CONTACT_CREATE = S(
+    "ContactCreate",
+    id=F("uuid", required=True, nullable=False),
+    date=F("date", required=True, nullable=False),
+    who=F("string", max_len=200, doc="Who spoke to whom (default: the author)"),
+    channel=F("enum", required=True, enum=vocab.CONTACT_CHANNELS, nullable=False),
+    summary=F("text", required=True, min_len=2, max_len=2000, nullable=False),
+    next_step=F("string", max_len=300),
+    due_date=F("date"),
+)
+IMPACT_SET = S(
+    "ImpactSet",
+    version=F("integer", minimum=1, doc="Required when the figures exist already"),
+    request_id=F("uuid"),
+    tonnes=F("number", minimum=0, maximum=1e7, doc="t/year diverted or substituted"),
+    material=F("string", max_len=40, doc="Factor key for the tonnes (material family)"),
+    water_m3=F("number", minimum=0, maximum=1e9, doc="m³/year of water"),
+    mwh=F("number", minimum=0, maximum=1e7, doc="MWh/year"),
+    energy=F("string", max_len=40, doc="Factor key for the MWh (energy carrier)"),
+    euros=F("amounts", doc="Map organisation id -> € saved or earned per year (>= 0)"),
+    jobs=F("number", minimum=0, maximum=1e4, doc="Jobs (FTE) created or kept"),
+    note=F("text", max_len=1000),
+)
+OUTCOME_SET = S(
+    "OutcomeSet",
+    request_id=F("uuid"),
+    status=F("enum", required=True, enum=vocab.OUTCOME_STATUSES, nullable=False),
+    comment=F("text", max_len=1000),
+    euros=F("number", minimum=0, maximum=1e10, doc="€ saved or earned per year by my organisation"),
+)
+FACTOR_SET = S(
+    "FactorSet",
+    family=F("enum", required=True, enum=vocab.FACTOR_FAMILIES, nullable=False),
+    kg_co2e=F("number", required=True, minimum=0, maximum=1e6, nullable=False,
+              doc="kg CO2e avoided per unit (t, MWh or m³ by family)"),
+    label_fr=F("string", required=True, min_len=2, max_len=120, nullable=False),
+    label_en=F("string", max_len=120),
+    source=F("string", required=True, min_len=2, max_len=200, nullable=False),
+    year=F("integer", required=True, minimum=1990, maximum=2100, nullable=False),
+)
+FOLLOWUP_SETTINGS = S("FollowupSettings", timezone=F("string", max_len=64, doc="IANA time zone, e.g. Europe/Paris"))
+FACILITATOR_EMAIL = S("FacilitatorEmail", email=F("email", max_len=200))
+REMINDERS = S("Reminders", dry_run=F("boolean"))
+
+ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
-               FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE]
+               FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE,
+               FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
+               FACILITATOR_EMAIL, REMINDERS]
 
 
 def _check(f: F, v):
@@ -251,6 +320,19 @@ def _check(f: F, v):
             if not UUID_RE.match(str(k)) or isinstance(n, bool) or n not in (1, 2, 3):
                 return None, ("err.interest", {})
             out[str(k)] = n
+        return out, None
+    if t == "amounts":
+        if not isinstance(v, dict) or len(v) > 40:
+            return None, ("err.amounts", {})
+        out = {}
+        for k, n in v.items():
+            if not UUID_RE.match(str(k)):
+                return None, ("err.amounts", {})
+            n, err = _check(F("number", minimum=0, maximum=1e10), n)
+            if err:
+                return None, err
+            if n is not None:
+                out[str(k)] = n
         return out, None
     raise ValueError(t)
 

@@ -85,8 +85,32 @@ def device(rec, role, viewer_org=None):
     return rec if rec is not None and allowed(role, "read.device") else None
 
 
+def contact(rec, role, viewer_org=None):
+    """The facilitator's notebook: staff only."""
+    return rec if rec is not None and allowed(role, "read.contact") else None
+
+
+def impact(rec, role, viewer_org=None):
+    own = viewer_org is not None and rec is not None and viewer_org in (rec.get("org_ids") or [])
+    if rec is None or not allowed(role, "read.impact", own):
+        return None
+    if role in STAFF:
+        return rec
+    return {k: v for k, v in rec.items() if k != "note"}
+
+
+def outcome(rec, role, viewer_org=None):
+    own = viewer_org is not None and rec is not None and rec.get("organisation_id") == viewer_org
+    return rec if rec is not None and allowed(role, "read.outcome", own) else None
+
+
+def factor(rec, role, viewer_org=None):
+    return rec if rec is not None and allowed(role, "read.factor") else None
+
+
 FILTERS = {"organisation": organisation, "sheet": sheet, "idea": idea, "facilitator": facilitator,
-           "workshop": workshop, "device": device}
+           "workshop": workshop, "device": device,
+           "contact": contact, "impact": impact, "outcome": outcome, "factor": factor}
 
 
 def for_role(entity: str, rec: dict, role: str, viewer_org: str | None = None):

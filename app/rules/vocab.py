@@ -12,7 +12,8 @@ VISIBILITY = ["all", "facilitators"]
 SHEET_STATES = ["open", "matched", "withdrawn"]
 IDEA_KINDS = ["exchange", "pooling"]
 ORIGINS = ["participant", "facilitator", "suggestion"]
-STATUSES = ["new", "explore", "soon", "abandoned", "done"]
+# "discussion" (En discussion) and "standby" (En veille) exist only after the afternoon, like "done".
+STATUSES = ["new", "explore", "discussion", "soon", "abandoned", "standby", "done"]
 ABANDON_REASONS = ["technical", "regulatory", "economic", "distance", "volume", "no_contact", "other"]
 
 # Category -> sub-categories (DESIGN.md §2).
@@ -32,3 +33,8 @@ CATEGORIES = {
 }
 CATEGORY_KEYS = list(CATEGORIES)
 SUBCATEGORY_KEYS = sorted({s for subs in CATEGORIES.values() for s in subs})
+
+# Follow-up (app/followup): how a contact was made, what a participant may report for their organisation.
+CONTACT_CHANNELS = ["phone", "email", "meeting", "visit", "video", "other"]
+OUTCOME_STATUSES = ["discussion", "soon", "done", "standby", "abandoned"]
+FACTOR_FAMILIES = ["material", "energy", "water"]

@@ -16,7 +16,8 @@ const url = (p) => `/api/w/${W}${p}`;
 const live = new Live(W);
 const TRANSITIONS = boot.transitions || {};
 const AFTER = new Set(boot.after_event || []);
-const ALL_COLS = ['new', 'explore', 'soon', 'abandoned', 'done'];
+const ALL_COLS = ['new', 'explore', 'discussion', 'soon', 'abandoned', 'standby', 'done'];
+const AFTER_ONLY = new Set(['discussion', 'standby', 'done']); // statuses of the follow-up months
 const PAGE = 40;
 
 // ---------- state ----------
@@ -38,7 +39,7 @@ const phase = () => (live.info && live.info.phase) || 'live';
 const afterEvent = () => AFTER.has(phase());
 // A locked workshop is read-only for facilitators: offer no move the server would refuse.
 const readOnly = () => phase() === 'locked' && boot.role !== 'organiser';
-const visibleCols = () => ALL_COLS.filter((s) => s !== 'done' || afterEvent());
+const visibleCols = () => ALL_COLS.filter((s) => !AFTER_ONLY.has(s) || afterEvent());
 const orgName = (id) => { const o = live.maps.organisations.get(id); return o ? o.name : '?'; };
 const sheet = (id) => (id ? live.maps.sheets.get(id) : null);
 
@@ -98,7 +99,7 @@ function orgsLine(rec) {
 function moveLabel(target) { return t('js.board_move_to', { col: lbl('status', target) }); }
 
 function targetsFor(rec) {
-  return (TRANSITIONS[rec.status] || []).filter((s) => s !== 'done' || afterEvent());
+  return (TRANSITIONS[rec.status] || []).filter((s) => !AFTER_ONLY.has(s) || afterEvent());
 }
 
 function buildCard(rec) {

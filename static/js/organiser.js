@@ -3,6 +3,7 @@ import { ApiError, call, uuid } from './lib/api.js';
 import { $, bootData, el, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { renderStats } from './lib/counters.js';
 import { Live } from './lib/live.js';
+import { followAddress } from './lib/address.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -175,7 +176,7 @@ live.on((kind, d) => {
   renderFacilitators();
   renderSteps();
   renderIntake();
-  live.connect();
+  followAddress(live.connect());
 })();
 
 // "Back up now": a copy of the workshop file, next to the automatic ones.

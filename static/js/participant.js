@@ -148,7 +148,7 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
     el('p', { class: 'kicker' }, el('span', { class: `tag ${s.kind}`, text: lbl('sheet_kind', s.kind) }), ' ', lbl('cat', s.category),
       s.subcategory ? ` · ${lbl('sub', s.subcategory)}` : ''),
     el('h3', { text: s.title }),
-    s.quantity !== null && s.quantity !== undefined && s.quantity !== '' ? el('p', { class: 'qty', text: `${String(s.quantity).replace('.', ',')} ${lbl('unit', s.unit)} ${s.frequency ? `· ${lbl('freq', s.frequency)}` : ''}` }) : null,
+    s.quantity !== null && s.quantity !== undefined && s.quantity !== '' ? el('p', { class: 'qty', text: `${String(s.quantity).replace('.', ',')} ${lbl('unit', s.unit) || s.unit_label || ''} ${s.frequency ? `· ${lbl('freq', s.frequency)}` : ''}` }) : null,
     s.description ? el('p', { class: 'desc', text: s.description }) : null,
     !mine ? el('p', { class: 'muted', text: s.anonymous ? t('js.anonymous_org') : orgName(s.organisation_id) }) : null);
   if (mine) {

@@ -4,6 +4,7 @@
 import { bootData, el, lbl, setCatalogue, t } from './lib/dom.js';
 import { formatNumber, pluralCategory, renderStats } from './lib/counters.js';
 import { Live } from './lib/live.js';
+import { followAddress } from './lib/address.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -100,4 +101,4 @@ window.addEventListener('resize', () => {
   resizeTimer = setTimeout(() => { render(live.stats); renderFeed(); }, 100);
 });
 
-(async () => { await live.load(); live.connect(); })();
+(async () => { await live.load(); followAddress(live.connect()); })();

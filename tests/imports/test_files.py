@@ -176,3 +176,14 @@ def test_every_status_action_and_step_is_translated():
     for lang in i18n.LANGS:
         cat = i18n.catalogue(lang)
         assert [k for k in keys if k not in cat] == []
+
+
+def test_documents_show_the_original_unit(ws):
+    from app.exports import data
+
+    _orgs(ws)
+    imports.run(ws, *F.sheets_xlsx()[:2], "sheets", accept=True)
+    d = data.load(ws)
+    by_title = {s["title"]: s for s in d.sheets}
+    assert d.quantity(by_title["Animation d'ateliers réparation"]) == "4\u00a0soirées"
+    assert d.quantity(by_title["Nacelle 12 m"]) == "3\u00a0jours"

@@ -28,6 +28,9 @@ def test_wizard_steps_then_confirm(server):
                          else server.url(r.headers["Location"])).text
     # Columns: every column listed, the one not recognised flagged.
     assert "Contact › Téléphone" in page and "Remarque" in page and "non reconnue" in page
+    en = organiser.get(step + "?step=columns&lang=en").text
+    assert "Header in the file" in en and "not recognised" in en
+    organiser.get(step + "?step=columns&lang=fr")  # back to French for the rest
     r = organiser.post(step, data={"csrf": csrf, "step": "columns", "action": "next", "col:remarque": "zone"})
     assert r.status_code == 200 and "Start-up" in r.text and "Valeurs acceptées" in r.text
     assert "Structure d’insertion (SIAE)".replace("’", "'") in r.text.replace("&#39;", "'")

@@ -22,6 +22,7 @@ from app import create_app
 from app.rules import permissions
 from app.rules.permissions import MATRIX, PHASE_FREE, ROLES, ROUTES
 
+from tests.security import followup_performers
 from tests.security.world import FR, PASSWORD, World, assert_refused, clone, uid
 
 # -- one performer per route: ``prep(w, variant) -> act(session) -> response`` -------------------
@@ -175,6 +176,23 @@ def p_backup(w, v):
     return lambda s: s.post(w.api("/backup"), json={})
 
 
+def p_network(w, v):
+    return lambda s: s.get(w.api("/network"))
+
+
+def p_network_address(w, v):
+    return lambda s: s.post(w.api("/network/address"), json={"url": w.srv.base})
+
+
+def p_backup_folder(w, v):
+    return lambda s: s.post(w.api("/network/backup-folder"), json={"folder": ""})
+
+
+def p_wifi_check(w, v):
+    return lambda s: s.post(w.api("/wifi-check"), json={"phone": uid(), "median_ms": 12.5, "worst_ms": 40,
+                                                        "lost": 0, "websocket": True})
+
+
 def p_export(w, v):
     return lambda s: s.get(w.srv.url(f"/w/{w.code}/export/json"))
 
@@ -209,7 +227,12 @@ PERFORMERS = {
     ("POST", "/api/w/{wid}/phase"): p_phase,
     ("POST", "/api/w/{wid}/backup"): p_backup,
     ("GET", "/w/{code}/export/{fmt}"): p_export,
+    ("GET", "/api/w/{wid}/network"): p_network,
+    ("POST", "/api/w/{wid}/network/address"): p_network_address,
+    ("POST", "/api/w/{wid}/network/backup-folder"): p_backup_folder,
+    ("POST", "/api/w/{wid}/wifi-check"): p_wifi_check,
 }
+PERFORMERS.update(followup_performers.PERFORMERS)
 
 # The participant acting on "own" cells: own records (variant "own") and someone else's ("other").
 # For creating with no organisation of one's own, "other" is a phone that has not picked one yet.

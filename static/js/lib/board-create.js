@@ -48,7 +48,7 @@ export function initCreate(ctx) {
       el('button', { class: 'pick', type: 'button', 'aria-pressed': String(selected), disabled: !!s.hidden || s.state === 'withdrawn',
         dataset: { pick: s.kind }, 'aria-label': `${t(s.kind === 'offer' ? 'js.board_pick_offer' : 'js.board_pick_need')} ${label}` },
       el('span', { class: 'name', text: s.title }),
-      el('span', { class: 'muted', text: [org, lbl('cat', s.category), s.quantity ? `${String(s.quantity).replace('.', ',')} ${lbl('unit', s.unit)}` : null,
+      el('span', { class: 'muted', text: [org, lbl('cat', s.category), s.quantity ? `${String(s.quantity).replace('.', ',')} ${lbl('unit', s.unit) || s.unit_label || ''}` : null,
         s.paper_no ? `#${s.paper_no}` : null, s.state === 'withdrawn' ? lbl('state', 'withdrawn') : null].filter(Boolean).join(' · ') })),
       el('button', { class: 'btn sm', type: 'button', dataset: { hide: s.hidden ? '0' : '1' },
         'aria-label': `${s.hidden ? t('js.board_restore') : t('js.board_hide')} — ${label}`, text: s.hidden ? t('js.board_restore') : t('js.board_hide') }));
