@@ -97,6 +97,15 @@ def _nodelay_handler():
     return NoDelayHandler
 
 
+def _warm_workers():
+    """The export worker process starts once the server is up (not on the first download)."""
+    from . import workers
+    from .realtime import socketio
+
+    socketio.sleep(1.0)
+    workers.warm("app.exports.pdf_book", "app.exports.tables", "app.exports.backup_json", "app.imports.read")
+
+
 def serve(args) -> int:
     from . import create_app, keepawake, startup
     from .realtime import socketio
@@ -129,6 +138,7 @@ def serve(args) -> int:
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
+    socketio.start_background_task(_warm_workers)
     startup.stop_on_terminate()
     try:
         socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)

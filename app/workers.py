@@ -99,6 +99,30 @@ def run_in_worker(fn, *args, **kwargs):
     raise AssertionError("unreachable")
 
 
+_warmed = False
+
+
+def warm(*modules: str):
+    """Start the worker process now, in the background, and import ``modules`` in it, so that the
+    first export does not wait for a Python to start (seconds on a busy laptop). Returns at once."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    try:
+        _get_pool().submit(_import_modules, modules)
+    except Exception:  # noqa: BLE001 - a warm-up is only a head start
+        log.exception("worker warm-up")
+
+
+def _import_modules(modules):
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+    return os.getpid()
+
+
 def shutdown():
     """Stop the worker processes (tests, clean exit)."""
     global _pool
