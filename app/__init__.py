@@ -76,12 +76,14 @@ def create_app(config: dict | None = None) -> Flask:
     sockets.init_handlers(registry)
 
     from .api import bp as api_bp
+    from .api.b2b import bp as api_b2b_bp
     from .api.followup import bp as api_followup_bp
     from .api.network import bp as api_network_bp
+    from .web import b2b as b2b_pages
     from .web import facilitator, followup, home, network, organiser, participant, projector, vendor
 
     for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, network.bp, api_bp,
-               api_network_bp, api_followup_bp, followup.bp):
+               api_network_bp, api_followup_bp, followup.bp, api_b2b_bp, b2b_pages.bp):
         app.register_blueprint(bp)
 
     @app.before_request

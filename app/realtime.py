@@ -44,10 +44,12 @@ def involved_orgs(entity: str, rec: dict | None) -> list[str]:
         return []
     if entity == "sheet":
         return [rec.get("organisation_id")]
-    if entity in ("idea", "impact"):
+    if entity in ("idea", "impact", "meeting"):
         return list(rec.get("org_ids") or [])
     if entity == "outcome":
         return [rec.get("organisation_id")]
+    if entity == "b2b_attendance":
+        return [rec.get("id")]
     if entity == "organisation":
         return [rec.get("id")]
     return []
@@ -192,7 +194,42 @@ def _send(ws, events: list[dict]):
         socketio.emit("changes", {"changes": changes}, to=rooms, **extra)
         sent_batches["messages"] += 1
         sent_batches["changes"] += len(changes)
+    _publish_suggestions(ws, events)
     _schedule_stats(ws)
+
+
+def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[dict]) -> list[tuple[list[str], dict]]:
+    """Plain function: the ``suggestions`` messages one commit's changes become. Staff get every
+    pair; each organisation's room only the pairs on its own sheets that it may see."""
+    out = []
+    if upserts or removed:
+        staff = {"seq": seq, "upsert": [visibility.suggestion(r, "facilitator") for r in upserts],
+                 "remove": [r["id"] for r in removed]}
+        out.append(([room(wid, "organiser"), room(wid, "facilitator")], staff))
+    per_org: dict[str, dict] = {}
+    for rec in upserts:
+        for org in {rec.get("offer_org"), rec.get("need_org")} - {None}:
+            msg = per_org.setdefault(org, {"seq": seq, "upsert": [], "remove": []})
+            v = visibility.suggestion(rec, "participant", org)
+            (msg["upsert"].append(v) if v is not None else msg["remove"].append(rec["id"]))
+    for rec in removed:
+        for org in {rec.get("offer_org"), rec.get("need_org")} - {None}:
+            per_org.setdefault(org, {"seq": seq, "upsert": [], "remove": []})["remove"].append(rec["id"])
+    out.extend(([org_room(wid, org)], msg) for org, msg in sorted(per_org.items()))
+    return out
+
+
+def _publish_suggestions(ws, events: list[dict]):
+    from .services import suggestions
+
+    try:
+        diff = suggestions.changes(ws, events)
+    except Exception:  # the matcher must never cost a write its broadcast
+        log.exception("suggestions for %s", ws.id)
+        return
+    if diff:
+        for rooms, msg in suggestion_messages(ws.id, events[-1]["seq"], diff[0], diff[1]):
+            socketio.emit("suggestions", msg, to=rooms)
 
 
 # Counters are recomputed at most every STATS_EVERY seconds per workshop, not per commit:
@@ -212,7 +249,7 @@ def _schedule_stats(ws):
 
 
 def _stats_loop():
-    from .counters import stats
+    from .services.workshops import stats
 
     while True:
         socketio.sleep(STATS_EVERY)

@@ -96,12 +96,37 @@ TABLES = {
     "devices": {
         "id": str, "organisation_id": str, "revoked": int,
     },
+    # B2B meetings (app/services/meetings.py): the set-up, places, who is there when, the meetings
+    "b2b_setup": {
+        "id": str, "sessions": str, "slot_minutes": int, "pause_minutes": int, "plan_stats": str,
+        "planned_at": str,
+    },
+    "b2b_places": {
+        "id": str, "name": str, "capacity": int, "position": int, "hidden": int,
+    },
+    "b2b_attendance": {
+        "id": str, "people": int, "arrives": str, "leaves": str,
+    },
+    "meetings": {
+        "id": str, "org_ids": str, "idea_id": str, "sheet_id": str, "origin": str, "requested_by": str,
+        "request_status": str, "accepted_by": str, "note": str, "slot": int, "place_id": str, "locked": int,
+        "announced_slot": int, "announced_place": str, "previous_slot": int, "unplaced_reason": str,
+        "status": str, "outcomes": str,
+    },
+    # suggested synergies a facilitator accepted or dismissed (app/services/suggestions.py)
+    "suggestions": {
+        "id": str, "offer_sheet_id": str, "need_sheet_id": str, "offer_org": str, "need_org": str,
+        "state": str, "idea_id": str, "score": float, "reasons": str, "decided_by": str,
+    },
 }
-JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used"}
+JSON_COLUMNS = {"zones", "org_ids", "interest", "categories_extra", "euros", "factors_used", "sessions", "plan_stats",
+                "accepted_by", "outcomes", "unplaced_reason", "reasons"}
 ENTITY_TABLE = {
     "workshop": "workshop", "organisation": "organisations",
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
     "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
+    "b2b_setup": "b2b_setup", "b2b_place": "b2b_places", "b2b_attendance": "b2b_attendance", "meeting": "meetings",
+    "suggestion": "suggestions",
 }
 
 

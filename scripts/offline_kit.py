@@ -27,7 +27,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -69,12 +68,7 @@ def runtime_requirements(path: Path = ROOT / "requirements-app.txt") -> list[str
 def requires_for(metadata_text: str, env: dict) -> list[str]:
     """The ``Requires-Dist`` of one wheel's METADATA that apply to the target environment (no extras)."""
     msg = email.parser.Parser().parsestr(metadata_text, headersonly=True)
-    out = []
-    for raw in msg.get_all("Requires-Dist") or []:
-        req = Requirement(raw)
-        if req.marker is None or Marker(str(req.marker)).evaluate(env):
-            out.append(str(Requirement(f"{req.name}{req.specifier}")))
-    return out
+    return for_target(msg.get_all("Requires-Dist") or [], env)
 
 
 def wheel_metadata(whl: Path) -> tuple[str, str]:
@@ -98,11 +92,22 @@ def _pip_download(reqs: list[str], dest: Path, platforms=(), python=None, no_dep
     subprocess.run(cmd + reqs, check=True)
 
 
+def for_target(requirements: list[str], env: dict) -> list[str]:
+    """The requirements whose markers hold on the target, markers removed (pip would judge them on this
+    machine instead)."""
+    out = []
+    for raw in requirements:
+        req = Requirement(raw)
+        if req.marker is None or req.marker.evaluate(env):
+            out.append(str(Requirement(f"{req.name}{req.specifier}")))
+    return out
+
+
 def download_for(system: str, python: str, kit: Path, roots: list[str]) -> int:
     """Walk the closure of ``roots`` for one target, downloading binary wheels into ``kit``."""
     env = target_env(system, python)
     seen: set[str] = set()
-    queue = list(roots)
+    queue = for_target(roots, env)
     count = 0
     while queue:
         batch = [r for r in queue if canonicalize_name(Requirement(r).name) not in seen]

@@ -288,3 +288,6 @@ def openapi():
     from .openapi import document
 
     return jsonify(document())
+
+
+from . import suggestions as _suggestions  # noqa: E402,F401  (routes on this blueprint)

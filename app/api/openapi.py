@@ -138,6 +138,20 @@ def document() -> dict:
         "/api/w/{wid}/intake": {"post": op("Open or close intake", V.INTAKE)},
         "/api/w/{wid}/phase": {"post": op("Set the workshop phase", V.PHASE)},
         "/api/w/{wid}/backup": {"post": op("Back up the workshop file now (organiser)", V.EMPTY, ok=ANY_OK)},
+        "/api/w/{wid}/suggestions": {"get": op(
+            "Suggested synergies the caller may see, best first, with their reasons (staff: and decisions)",
+            ok=ANY_OK, tag="read", params=[
+                {"name": "scope", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": ["all", "table"]}},
+                {"name": "sheet", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64}}])},
+        "/api/w/{wid}/suggestions/relevance": {"get": op(
+            "A participant's room list: other organisations' sheets scored against its own", ok=ANY_OK, tag="read")},
+        "/api/w/{wid}/suggestions/accept": {"post": op(
+            "Accept a suggestion: the idea (origin suggestion), one per pair however many taps", V.SUGGESTION_DECISION,
+            ok=ANY_OK)},
+        "/api/w/{wid}/suggestions/dismiss": {"post": op("Dismiss a suggestion: never suggested again",
+                                                        V.SUGGESTION_DECISION)},
+        "/api/w/{wid}/suggestions/restore": {"post": op("Undo a dismissal", V.SUGGESTION_DECISION)},
         "/api/w/{wid}/network": {"get": op("The laptop's addresses, the one phones get, wifi-check counts",
                                            ok=ANY_OK, tag="read")},
         "/api/w/{wid}/network/address": {"post": op("Choose the address in the QR, posters and wall",
@@ -146,9 +160,11 @@ def document() -> dict:
                                                           V.BACKUP_FOLDER, ok=ANY_OK)},
         "/api/w/{wid}/wifi-check": {"post": op("A phone's wifi-check result", V.WIFI_CHECK, ok=ANY_OK)},
     }
+    from . import b2b as b2b_api
     paths.update(followup_paths())
     from ..rules.permissions import ROUTES
 
+    paths.update(b2b_api.openapi_paths())
     for path, ops in paths.items():
         for method, o in ops.items():
             action = ROUTES.get((method.upper(), path))
@@ -156,6 +172,7 @@ def document() -> dict:
                 o["x-action"] = action
                 o["description"] = f"Authorization: `{action}` in the matrix (docs/authorization.md)."
     schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
+    schemas.update(b2b_api.openapi_schemas(schema_object))
     schemas["WriteResult"] = {"type": "object", "properties": {
         "record": {"type": "object", "nullable": True}, "seq": {"type": "integer"}}, "required": ["record", "seq"]}
     schemas["Error"] = {"type": "object", "properties": {

@@ -71,11 +71,13 @@ def places_or_default(places: list[dict], table_count: int) -> list[dict]:
 
 
 def build_instance(setup: dict | None, places: list[dict], attendance: dict, meetings: list[dict],
-                   known_orgs: set | None = None) -> dict:
+                   known_orgs: set | None = None, closed: set | None = None) -> dict:
     """The planner's JSON instance for the meetings to plan (accepted and not cancelled).
 
     ``attendance``: organisation id -> {people, arrives, leaves}. A meeting keeps its slot
-    and place as ``locked`` when the organiser pinned it, as ``current`` when it was announced."""
+    and place as ``locked`` when the organiser pinned it, as ``current`` when it was announced.
+    ``closed``: slots already started; a meeting announced in one of them stays there."""
+    closed = set(closed or ())
     slot_list = slots(setup)
     place_ids = {p["id"] for p in places}
     orgs = set()
@@ -94,13 +96,16 @@ def build_instance(setup: dict | None, places: list[dict], attendance: dict, mee
         row = {"id": m["id"], "participants": list(m.get("org_ids") or [])}
         slot_ok = isinstance(m.get("slot"), int) and 0 <= m["slot"] < len(slot_list)
         place = m.get("place_id") if m.get("place_id") in place_ids else None
+        announced = m.get("announced_slot")
         if m.get("locked") and slot_ok:
             row["locked"] = {"slot": m["slot"], "place": place}
+        elif announced in closed and slot_ok and m.get("slot") == announced:
+            row["locked"] = {"slot": announced, "place": place}
         elif isinstance(m.get("announced_slot"), int) and 0 <= m["announced_slot"] < len(slot_list):
             row["current"] = {"slot": m["announced_slot"],
                               "place": m.get("announced_place") if m.get("announced_place") in place_ids else None}
         rows.append(row)
-    return {"slots": max(1, len(slot_list)),
+    return {"slots": max(1, len(slot_list)), "closed": sorted(closed),
             "places": [{"id": p["id"], "capacity": p.get("capacity") or None} for p in places],
             "sessions": sessions_of(slot_list) if slot_list else [{"first": 0, "last": 0}],
             "participants": participants, "meetings": rows}

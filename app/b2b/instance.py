@@ -11,7 +11,8 @@ app uses)::
                    "current": {"slot": 3, "place": 0}}]}
 
 ``locked``: the organiser pinned it (slot, optionally place); ``current``: where
-it was announced, so a re-plan moves as few of those as possible.
+it was announced, so a re-plan moves as few of those as possible. Optional
+``"closed": [0, 1]``: slots already started, where only locked meetings may be.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class Instance:
     unavailable: dict  # participant id -> set of slots
     meetings: list = field(default_factory=list)
     place_ids_are_indexes: bool = True
+    closed: set = field(default_factory=set)  # slots already started: only locked meetings stay there
     _session_at: dict | None = None
 
     def session_of(self, slot: int) -> int | None:
@@ -95,7 +97,8 @@ def load(data: dict) -> Instance:
             raise InstanceError(f"participants[{i}]: expected an object with an id")
         people[p["id"]] = _int(p.get("people", 1), f"participants[{i}].people", 0)
         unavailable[p["id"]] = {_int(s, f"participants[{i}].unavailable") for s in p.get("unavailable") or []}
-    inst = Instance(slots, places, sessions, people, unavailable, place_ids_are_indexes=by_index)
+    inst = Instance(slots, places, sessions, people, unavailable, place_ids_are_indexes=by_index,
+                    closed={_int(s, "closed") for s in data.get("closed") or []})
     seen = set()
     for i, m in enumerate(data.get("meetings") or []):
         if not isinstance(m, dict) or "id" not in m or not isinstance(m.get("participants"), list):

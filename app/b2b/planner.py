@@ -147,7 +147,7 @@ def _candidates(inst: Instance):
         if m.seats > max_cap:
             bad[m.id] = {"reason": "no_place_big_enough", "seats": m.seats}
             continue
-        slots = [s for s in _session_slots(inst, m) if _slot_refusal(inst, m, s) is None]
+        slots = [s for s in _session_slots(inst, m) if _slot_refusal(inst, m, s) is None and s not in inst.closed]
         if not slots:
             gone = [p for p in m.participants
                     if inst.people[p] == 0 or all(s in inst.unavailable[p] for s in _session_slots(inst, m))]
@@ -412,6 +412,8 @@ class _Model:
         for (mid, s), v in self.x.items():
             md.add_implication(v, self.u[s])
         self.used = sum(self.u.values())
+        self.early = sum(s * v for s, v in self.u.items())  # last tie-break: earlier slots
+        self.early_span = sum(self.u) + 1
         # announced meetings kept
         keep = [self.x[m.id, m.current_slot] for m in ms if m.current_slot is not None
                 and (m.id, m.current_slot) in self.x]
@@ -497,7 +499,6 @@ class _Model:
             if m.id in slot_of:
                 for p in m.participants:
                     taken.setdefault(p, set()).add(slot_of[m.id])
-        worst = 0
         per: dict = {}
         for p, seq, busy, f, last, vs in self.chains:
             b = [1 if s in taken.get(p, ()) else 0 for s in seq]
@@ -603,7 +604,8 @@ def plan(inst: Instance, time_limit: float = 10.0, use_solver: bool = True, work
             if _key(new)[:depth] < _key(sc)[:depth] or _key(new) < _key(sc):
                 best, sc, solver_name = got, new, "cp-sat"
 
-        idle_expr = model.idle * model.horizon + model.worst
+        scale = model.horizon * model.early_span
+        idle_expr = (model.idle * model.horizon + model.worst) * model.early_span + model.early
         # 1. place every meeting that can be
         if sc["placed"] < len(feasible):
             got, opt, _ = run(model.placed, True, 0.3)
@@ -627,7 +629,7 @@ def plan(inst: Instance, time_limit: float = 10.0, use_solver: bool = True, work
             model.md.add(model.moves <= sc["moves"])
         # 3. fewest slots (idle slots second in the same objective)
         if not proven["slots"]:
-            big = model.horizon * (len(inst.people) * inst.slots + 1)
+            big = scale * (len(inst.people) * inst.slots + 1) + model.early_span
             got, opt, _ = run(model.used * big + idle_expr, False, 0.6)
             take(got, 3)
             proven["slots"] = bool(got is not None and opt) or sc["slots_used"] <= lb
@@ -641,7 +643,7 @@ def plan(inst: Instance, time_limit: float = 10.0, use_solver: bool = True, work
             take(got, 5)
             proven["idle"] = bool(got is not None and opt)
             if bound is not None and bound == bound:
-                idle_bound = int(bound // model.horizon)
+                idle_bound = int(bound // scale)
             if proven["idle"]:
                 idle_bound = sc["idle_total"]
     prefer = {m.id: m.current_place for m in inst.meetings if m.current_place is not None}

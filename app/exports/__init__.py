@@ -29,6 +29,9 @@ FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "donnees", "data"),
     "csv": ("zip", "application/zip", "donnees-csv", "data-csv"),
     "json": ("json", "application/json", "sauvegarde", "backup"),
+    "b2b-grid": ("pdf", "application/pdf", "grille-rendez-vous", "meeting-grid"),
+    "b2b-tents": ("pdf", "application/pdf", "chevalets-rendez-vous", "meeting-tents"),
+    "b2b-agendas": ("zip", "application/zip", "agendas-rendez-vous", "meeting-agendas"),
     "report": ("pdf", "application/pdf", "rapport-annuel", "annual-report"),
 }
 
@@ -93,6 +96,11 @@ def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, editi
             body = tables.csv_table(ws, table, lang=lang, delimiter=delimiter)
             return Export(body, "text/csv; charset=utf-8", filename(ws, fmt, lang, suffix=f"-{table}")[:-4] + ".csv")
         body = tables.csv_zip(ws, lang=lang, delimiter=delimiter)
+    elif fmt.startswith("b2b-"):
+        from . import b2b_docs
+
+        body = {"b2b-grid": b2b_docs.grid_pdf, "b2b-tents": b2b_docs.tents_pdf,
+                "b2b-agendas": b2b_docs.agendas_zip}[fmt](ws, lang=lang)
     elif fmt == "report":  # the year's report (app/followup), "as of" a date, with other workshops if given
         from ..followup.report import pdf
 

@@ -173,6 +173,7 @@ class Data:
     _events: list | None = None
     _history: dict | None = None
     _store: object = None
+    suggestions: list = field(default_factory=list)  # accepted and dismissed suggestions (decisions)
 
     # labels
     def t(self, key, **params) -> str:
@@ -285,6 +286,7 @@ def load(ws, lang: str = "fr") -> Data:
         ideas = store.all("idea")
         facs = store.all("facilitator", order="table_no, name COLLATE NOCASE, id")
         devices = store.all("device")
+        decided = store.all("suggestion", "state IN ('accepted', 'dismissed')", order="updated_at, id")
         stats = ws_stats(ws)
     orgs.sort(key=lambda o: (sort_key(o.get("name")), o["id"]))
     for n, s in enumerate(sheets, 1):
@@ -296,7 +298,7 @@ def load(ws, lang: str = "fr") -> Data:
         if not isinstance(i.get("interest"), dict):
             i["interest"] = {}
     d = Data(lang=lang, workshop=info or {}, organisations=orgs, sheets=sheets, ideas=ideas, facilitators=facs,
-             devices=devices, stats=stats, seq=seq, _store=store)
+             devices=devices, stats=stats, seq=seq, _store=store, suggestions=decided)
     d.orgs_by_id = {o["id"]: o for o in orgs}
     d.sheets_by_id = {s["id"]: s for s in sheets}
     d.ideas_by_id = {i["id"]: i for i in ideas}

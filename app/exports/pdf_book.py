@@ -99,6 +99,25 @@ def idea_grid(d: D.Data, ideas, viewer, *, b2b=False) -> Grid:
     return Grid(cols, rows, max_lines=14, row_marks=marks)
 
 
+def suggestion_grid(d: D.Data) -> Grid:
+    """Accepted and dismissed suggestions (organiser edition): the pair, why, the decision."""
+    rows = []
+    for s in d.suggestions:
+        o, n = d.sheets_by_id.get(s.get("offer_sheet_id")) or {}, d.sheets_by_id.get(s.get("need_sheet_id")) or {}
+        pair = f"{o.get('title') or '?'} ({d.org_name(s.get('offer_org'))}) → {n.get('title') or '?'} " \
+               f"({d.org_name(s.get('need_org'))})"
+        reasons = "; ".join((r.get(d.lang) or r.get("fr") or "") for r in (s.get("reasons") or [])[:3]
+                            if isinstance(r, dict))
+        idea = d.ideas_by_id.get(s.get("idea_id") or "")
+        decision = d.t(f"exp.sugg.{s.get('state')}") + (f" — {d.t('exp.ref', n=idea['ref'])}" if idea else "")
+        if s.get("decided_by"):
+            decision += f" ({s['decided_by']})"
+        rows.append([c(d, pair), c(d, reasons), c(d, decision)])
+    cols = [(d.t("exp.col.sugg_pair"), 0.42, CELL_B), (d.t("exp.col.sugg_reasons"), 0.36, CELL),
+            (d.t("exp.col.sugg_decision"), 0.22, CELL)]
+    return Grid(cols, rows, max_lines=10)
+
+
 def cover(d: D.Data, edition: str, *, title_key="exp.book.title") -> list:
     w = d.workshop
     k = D.counts(d, public=edition == "public")
@@ -206,6 +225,19 @@ def book(source, *, lang: str = "fr", edition: str = "organiser", group_by: str 
     toc.append((0, f"{sec} ({len(b2b)})", "b2b"))
     body += [PageBreak(), Heading(f"{sec} ({len(b2b)})", 0, "b2b")]
     body.append(idea_grid(d, b2b, viewer, b2b=True) if b2b else Block([(SMALL, clean(d.t("exp.no_ideas")))], keep=1))
+    if edition != "public":  # the meetings and what came of them (outcomes are not for the public edition)
+        from .b2b_docs import book_section
+
+        meetings = book_section(d)
+        if len(meetings) > 1:
+            toc.append((0, meetings[1].text if hasattr(meetings[1], "text") else d.t("b2b.doc.meetings"), "meetings"))
+        body += meetings
+
+    if edition == "organiser":  # who accepted or dismissed which suggestion is staff information
+        sec = clean(d.t("exp.sec.suggestions"))
+        toc.append((0, f"{sec} ({len(d.suggestions)})", "suggestions"))
+        body += [PageBreak(), Heading(f"{sec} ({len(d.suggestions)})", 0, "suggestions")]
+        body.append(suggestion_grid(d) if d.suggestions else Block([(SMALL, clean(d.t("exp.sugg.none")))], keep=1))
 
     story = cover(d, edition) + [PageBreak(), Heading(clean(d.t("exp.toc")), 0, "toc", outline=False), TOC(toc)]
     story += body

@@ -94,6 +94,9 @@ def story_for(d: D.Data, org: dict) -> list:
         story.append(Grid(cols, rows, max_lines=14))
     else:
         story.append(Block([(SMALL, clean(d.t("exp.report.none_b2b")))], keep=1))
+    from .b2b_docs import report_section
+
+    story += [CondPageBreak(4 * cm), *report_section(d, org_id)]
     story.append(Spacer(1, 6))
     return story
 

@@ -16,7 +16,7 @@ import zipfile
 
 from . import data as D
 
-TABLES = ("organisations", "sheets", "ideas", "b2b", "events")
+TABLES = ("organisations", "sheets", "ideas", "b2b", "meetings", "suggestions", "events")
 TEXT, INT, FLOAT, DATE, DATETIME, BOOL = "text", "int", "float", "date", "datetime", "bool"
 MAX_CELL = 32000  # Excel refuses cells over 32,767 characters
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -117,6 +117,24 @@ def _b2b(d: D.Data):
     return cols, rows
 
 
+def _suggestions(d: D.Data):
+    """Accepted and dismissed suggestions: which pair, why, who decided, the idea it became."""
+    cols = [("sugg_state", TEXT), ("sugg_offer", TEXT), ("sugg_offer_org", TEXT), ("sugg_need", TEXT),
+            ("sugg_need_org", TEXT), ("sugg_reasons", TEXT), ("sugg_score", FLOAT), ("sugg_idea", TEXT),
+            ("sugg_by", TEXT), ("sugg_at", DATETIME)]
+    rows = []
+    for s in d.suggestions:
+        idea = d.ideas_by_id.get(s.get("idea_id") or "")
+        reasons = "; ".join((r.get(d.lang) or r.get("fr") or "") for r in (s.get("reasons") or [])
+                            if isinstance(r, dict))
+        rows.append([d.t(f"exp.sugg.{s.get('state')}"), _sheet_ref(d, s.get("offer_sheet_id")),
+                     d.org_name(s.get("offer_org")), _sheet_ref(d, s.get("need_sheet_id")),
+                     d.org_name(s.get("need_org")), reasons, s.get("score"),
+                     f"{idea.get('title')} ({d.t('exp.ref', n=idea['ref'])})" if idea else "",
+                     s.get("decided_by"), s.get("updated_at")])
+    return cols, rows
+
+
 def _short(v) -> str:
     if v is None:
         return "∅"
@@ -141,7 +159,15 @@ def _events(d: D.Data):
     return cols, rows
 
 
-BUILDERS = {"organisations": _org, "sheets": _sheets, "ideas": _ideas, "b2b": _b2b, "events": _events}
+def _meetings(d: D.Data):
+    from .b2b_docs import _from_data, table_rows
+
+    return table_rows(_from_data(d), d.lang)
+
+
+BUILDERS = {"organisations": _org, "sheets": _sheets, "ideas": _ideas, "b2b": _b2b, "meetings": _meetings,
+            "suggestions": _suggestions,
+            "events": _events}
 
 
 def table(source, name: str, *, lang: str = "fr"):

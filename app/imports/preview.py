@@ -141,6 +141,7 @@ class _Context:
         self.org_by_id = {o["id"]: o for o in self.orgs}
         self.new_orgs: dict = {}
         self.derived_fields: set = set()
+        self._resolved: dict = {}  # distinct values are few: each is resolved once
 
     # -- cells -----------------------------------------------------------------------------
     def cell(self, cells, field):
@@ -177,6 +178,12 @@ class _Context:
     # -- values ------------------------------------------------------------------------------
     def resolve(self, field, group, raw):
         """(code or None, "standard"|"mapped", label text to keep or None, choice) for one cell."""
+        memo = (field, group, type(raw), raw)
+        if memo not in self._resolved:
+            self._resolved[memo] = self._resolve(field, group, raw)
+        return self._resolved[memo]
+
+    def _resolve(self, field, group, raw):
         text = X.clean_text(raw)
         if group == "organisation":
             return self._org(text)
@@ -391,6 +398,7 @@ class _Context:
             if not same:
                 changes[f] = [old, v]
         row["changes"] = changes
+        row["was"] = {f: (self._display({f: old}).get(f) if old is not None else None) for f, (old, _) in changes.items()}
         row["action"] = "update" if changes else "skip"
         return row
 

@@ -97,7 +97,12 @@ IGNORE = ""            # a column left out (the user saw it)
 
 def key(text) -> str:
     """Header or value normalised for matching: no accents, no case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", D.sort_key(str(text if text is not None else "")))
+    return _key(str(text if text is not None else ""))
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", D.sort_key(text))
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +110,7 @@ def synonyms() -> dict:
     return json.loads((Path(__file__).with_name("synonyms.json")).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=512)
 def field_label(kind: str, field: str, lang: str) -> str:
     own = D.t(f"imp.f.{kind}.{field}", lang)  # a field named differently in one kind ("offre / besoin")
     return own if not own.startswith("imp.f.") else D.t(f"imp.f.{field}", lang)

@@ -8,6 +8,7 @@ import math
 import os
 import re
 import threading
+from functools import lru_cache
 
 from . import text
 
@@ -51,6 +52,7 @@ def places() -> dict:
     return _places
 
 
+@lru_cache(maxsize=20000)
 def coords(commune) -> tuple[float, float] | None:
     if not commune:
         return None

@@ -31,6 +31,7 @@ class Concept:
 class KnowledgeBase:
     def __init__(self, files=None):
         files = files if files is not None else kbdata.concept_files()
+        self._stems: dict[tuple, tuple] = {}
         self.concepts: dict[str, Concept] = {}
         raw_terms: dict[str, list[str]] = {}
         for name, doc in files:
@@ -40,12 +41,12 @@ class KnowledgeBase:
                     raise ValueError(f"{name}: concept {cid} defined twice")
                 self.concepts[cid] = Concept(
                     id=cid, label=entry.get("label") or {"fr": cid, "en": cid}, use=bool(entry.get("use")),
-                    parents=list(entry.get("is") or []), serves=list(entry.get("serves") or []),
+                    parents=list(entry.get("is") or []), serves=_serves(entry.get("serves")),
                     codes=[norm_code(c) for c in entry.get("codes") or []], cats=list(entry.get("cat") or []),
                     source=str(entry.get("source") or ""), family=doc.get("family", name))
                 raw_terms[cid] = [str(t) for t in entry.get("terms") or []] + [entry.get("label", {}).get("fr", "")]
         for c in self.concepts.values():
-            for ref in c.parents + c.serves:
+            for ref in c.parents + [s for s, _ in c.serves]:
                 if ref not in self.concepts:
                     raise ValueError(f"concept {c.id}: unknown reference {ref}")
         # vocabulary first (the speller corrects towards it), then the term index
@@ -90,18 +91,33 @@ class KnowledgeBase:
         return seen
 
     def stems(self, s: str, correct: bool = True) -> list[str]:
-        """Meaningful stems of a text, spelling corrected towards the vocabulary."""
+        """Meaningful stems of a text, spelling corrected towards the vocabulary (memoised:
+        the same titles come back on many sheets)."""
+        return [st for st, _ in self.stem_pairs(s, correct)]
+
+    def stem_pairs(self, s: str, correct: bool = True) -> tuple:
+        """``(stem, word as typed)`` for each meaningful word of a text."""
+        key = (s, correct)
+        hit = self._stems.get(key)
+        if hit is None:
+            hit = self._stems_of(s, correct)
+            if len(self._stems) > 200000:
+                self._stems.clear()
+            self._stems[key] = hit
+        return hit
+
+    def _stems_of(self, s: str, correct: bool) -> tuple:
         sp = text.spellings()
         stop = text.stop_words()
         out = []
-        for tok in text.tokens(s):
-            tok = sp.get(tok, tok)
+        for typed in text.tokens(s):
+            tok = sp.get(typed, typed)
             if tok in stop or tok.isdigit():
                 continue
             if correct:
                 tok = self.speller.correct(tok)
-            out.append(text.stem(tok))
-        return out
+            out.append((text.stem(tok), typed))
+        return tuple(out)
 
     def find(self, stems: list[str]) -> list[tuple[str, tuple]]:
         """Concepts named in a stem sequence: ``[(concept id, matched stems)]``.
@@ -110,7 +126,7 @@ class KnowledgeBase:
         between them ("stocker nos légumes au frais" names "stocker au frais");
         longer terms are tried first.
         """
-        found = []
+        spans = []
         for i, st in enumerate(stems):
             for key in self.by_first.get(st, ()):
                 j, ok = i, True
@@ -121,13 +137,29 @@ class KnowledgeBase:
                         break
                     j = j + 1 + window.index(part)
                 if ok:
-                    for cid in sorted(self.terms[key]):
-                        found.append((cid, key))
+                    spans.append((i, j, key))
+        found = []
+        for i, j, key in spans:  # "eau de pluie" inside "récupérer l'eau de pluie" is not a second finding
+            if any(a <= i and j <= b and (b - a) > (j - i) for a, b, _ in spans):
+                continue
+            for cid in sorted(self.terms[key]):
+                found.append((cid, key))
         return found
 
     def label(self, cid: str, lang: str = "fr") -> str:
         lab = self.concepts[cid].label
         return lab.get(lang) or lab.get("fr") or cid
+
+
+def _serves(raw) -> list[tuple[str, float]]:
+    """``serves`` entries: ``id`` (a main use) or ``{id: weight}`` (a secondary one, weight < 1)."""
+    out = []
+    for item in raw or []:
+        if isinstance(item, dict):
+            out.extend((str(k), float(v)) for k, v in item.items())
+        else:
+            out.append((str(item), 1.0))
+    return out
 
 
 CODE_RE = re.compile(r"\d")

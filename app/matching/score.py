@@ -22,6 +22,7 @@ W_WORDS = 0.8  # the word part is a cosine, scaled by this
 W_CAT, W_SUB = 0.12, 0.2
 W_CODE6, W_CODE4, W_CODE2 = 0.9, 0.45, 0.1
 MIN_SCORE = 0.2
+FIT_MAX = 0.08 + 0.1 + 0.02  # the most :func:`fit` can add (distance, quantities, free): bounds the search
 
 
 @dataclass
@@ -87,20 +88,50 @@ def profile(kb: KnowledgeBase, sheet: dict, org: dict | None = None) -> Profile:
     cat = sheet.get("category") or "other"
     sub = sheet.get("subcategory") or ""
     p = Profile(id=sheet["id"], kind=sheet["kind"], org=sheet.get("organisation_id"), cat=cat, sub=sub)
-    title, desc = sheet.get("title") or "", sheet.get("description") or ""
-    t_stems, d_stems = kb.stems(title), kb.stems(desc)
+    key = (p.kind, cat, sub, sheet.get("title") or "", sheet.get("description") or "", norm_code(sheet.get("waste_code")))
+    memo = _analyses(kb)
+    hit = memo.get(key)
+    if hit is None:
+        hit = _analyse(kb, *key)
+        if len(memo) > 100000:
+            memo.clear()
+        memo[key] = hit
+    p.gen, p.side, p.why, p.shown, p.code = hit  # shared between equal sheets: never mutated
+    p.qty = _qty(sheet.get("quantity"), sheet.get("unit"), sheet.get("frequency"))
+    p.where = geo.coords(org.get("commune")) if org.get("commune") else None
+    p.zone = org.get("zone") or None
+    p.terms = sheet.get("terms")
+    p.dates = (sheet.get("available_from"), sheet.get("available_until"))
+    return p
+
+
+@lru_cache(maxsize=20000)
+def _qty(q, unit, freq):
+    return quantities.read(q, unit, freq)
+
+
+@lru_cache(maxsize=4)
+def _analyses(kb: KnowledgeBase) -> dict:
+    return {}
+
+
+def _analyse(kb: KnowledgeBase, kind: str, cat: str, sub: str, title: str, desc: str, code: str):
+    """The text part of a profile: concept, word, code, category and bridge features."""
+    p = Profile(id="", kind=kind, org=None, cat=cat, sub=sub)
+    t_pairs, d_pairs = kb.stem_pairs(title), kb.stem_pairs(desc)
+    t_stems, d_stems = [s for s, _ in t_pairs], [s for s, _ in d_pairs]
     found: dict[str, float] = {}
     for stems, w in ((t_stems, W_TITLE), (d_stems, W_DESC)):
         for cid, _ in kb.find(stems):
             found[cid] = max(found.get(cid, 0.0), w)
-    p.code = norm_code(sheet.get("waste_code"))
+    p.code = code
     if len(p.code) == 6:
         for cid in kb.by_code.get(p.code, ()):
             found[cid] = max(found.get(cid, 0.0), W_CODE if not found else W_CODE * 0.5)
     cc = _cat_concepts().get(f"{cat}/{sub}") or _cat_concepts().get(cat)
     if cc:
         found[cc[0]] = max(found.get(cc[0], 0.0), cc[1])
-    offer = p.kind == "offer"
+    offer = kind == "offer"
     for cid in sorted(found):
         w = found[cid]
         spec = math.sqrt(kb.weight[cid])
@@ -108,14 +139,15 @@ def profile(kb: KnowledgeBase, sheet: dict, org: dict | None = None) -> Profile:
         for a in kb.ancestors[cid]:
             _concept(p, f"c:{a}", w * W_PARENT * math.sqrt(kb.weight[a]), ("family", a))
         if offer:
-            for s in kb.concepts[cid].serves:
-                _concept(p, f"c:{s}", w * W_SERVES * math.sqrt(kb.weight[s]), ("serves", cid))
+            for s, sw in kb.concepts[cid].serves:
+                _concept(p, f"c:{s}", w * sw * W_SERVES * math.sqrt(kb.weight[s]), ("serves", cid))
             for a in kb.ancestors[cid]:
-                for s in kb.concepts[a].serves:
-                    _concept(p, f"c:{s}", w * W_PARENT_SERVES * math.sqrt(kb.weight[s]), ("serves", a))
+                for s, sw in kb.concepts[a].serves:
+                    _concept(p, f"c:{s}", w * sw * W_PARENT_SERVES * math.sqrt(kb.weight[s]), ("serves", a))
     for s, w in _word_weights(kb, t_stems, d_stems).items():
         _put(p.gen, f"w:{s}", w * math.sqrt(W_WORDS))
-    _shown_words(kb, p, title + " " + desc)
+    for st, typed in t_pairs + d_pairs:
+        p.shown.setdefault(st, typed)
     if p.code:
         for n, w in ((6, W_CODE6), (4, W_CODE4), (2, W_CODE2)):
             if len(p.code) >= n:
@@ -132,12 +164,7 @@ def profile(kb: KnowledgeBase, sheet: dict, org: dict | None = None) -> Profile:
         _put(p.side, f"br:{cat}", 1.0)
         if sub:
             _put(p.side, f"br:{cat}/{sub}", 1.0)
-    p.qty = quantities.read(sheet.get("quantity"), sheet.get("unit"), sheet.get("frequency"))
-    p.where = geo.coords(org.get("commune")) if org.get("commune") else None
-    p.zone = org.get("zone") or None
-    p.terms = sheet.get("terms")
-    p.dates = (sheet.get("available_from"), sheet.get("available_until"))
-    return p
+    return p.gen, p.side, p.why, p.shown, p.code
 
 
 def _concept(p: Profile, f: str, w: float, why: tuple):
@@ -145,15 +172,6 @@ def _concept(p: Profile, f: str, w: float, why: tuple):
     if iw > p.gen.get(f, 0):
         p.gen[f] = iw
         p.why[f] = why
-
-
-def _shown_words(kb: KnowledgeBase, p: Profile, raw: str):
-    from . import text
-
-    for tok in text.tokens(raw):
-        st = kb.stems(tok)
-        if st and st[0] not in p.shown:
-            p.shown[st[0]] = tok
 
 
 # -- pair score ----------------------------------------------------------------------
@@ -179,19 +197,23 @@ def side(o: Profile, n: Profile) -> int:
 def fit(o: Profile, n: Profile) -> float:
     """Distance, quantities, dates, terms: small adjustments on top of the base."""
     adj = 0.0
-    d = geo.km(o.where, n.where)
-    if d is not None:
+    if o.where and n.where:
+        d = geo.km(o.where, n.where)
         adj += 0.08 * max(0.0, 1.0 - d / 60.0)
     elif o.zone and o.zone == n.zone:
         adj += 0.05
-    q = quantities.compare(o.qty, n.qty)
-    if q:
-        adj += {"fits": 0.1, "partial": 0.03, "far": -0.05}[q[0]]
-    if _dates_clash(o, n):
+    if o.qty and n.qty:
+        q = quantities.compare(o.qty, n.qty)
+        if q:
+            adj += QTY_ADJ[q[0]]
+    if (o.dates[1] or n.dates[1]) and _dates_clash(o, n):
         adj -= 0.2
     if o.terms == "free":
         adj += 0.02
     return adj
+
+
+QTY_ADJ = {"fits": 0.1, "partial": 0.03, "far": -0.05}
 
 
 def _dates_clash(o: Profile, n: Profile) -> bool:

@@ -56,6 +56,19 @@ MATRIX = {
     "idea.merge":                (True,  True,  False, False, False),
     "idea.history":              (True,  True,  False, False, False),
     "b2b.contacts":              (True,  True,  False, False, False),
+    # -- suggested synergies (app/services/suggestions.py)
+    "suggestion.read":           (True,  True,  True,  False, False),
+    "suggestion.decide":         (True,  True,  False, False, False),
+    # -- B2B meetings (app/services/meetings.py)
+    "b2b.read":                  (True,  True,  True,  True,  False),
+    "b2b.setup":                 (True,  False, False, False, False),
+    "b2b.attendance":            (True,  True,  "own", False, False),
+    "meeting.request":           (True,  True,  "own", False, False),
+    "meeting.answer":            (True,  True,  "own", False, False),
+    "meeting.plan":              (True,  False, False, False, False),
+    "meeting.status":            (True,  True,  False, False, False),
+    "meeting.outcome":           (True,  True,  "own", False, False),
+    "meeting.agenda":            (True,  True,  "own", False, False),
     # -- follow-up after the afternoon (app/followup); facilitators' "own": the ideas they are in charge of
     "followup.board":            (True,  True,  False, False, False),
     "followup.mine":             (False, False, True,  False, False),
@@ -82,6 +95,12 @@ MATRIX = {
     "read.device":               (True,  False, False, False, False),
     "read.workshop.projector_token": (True, False, False, False, False),
     "read.stats":                (True,  True,  False, True,  False),
+    "read.suggestion":           (True,  True,  "own", False, False),
+    "read.suggestion.decision":  (True,  True,  False, False, False),
+    "read.meeting":              (True,  True,  "own", True,  False),
+    "read.meeting.outcome":      (True,  True,  "own", False, False),
+    "read.meeting.plan":         (True,  True,  False, False, False),
+    "read.attendance":           (True,  True,  "own", False, False),
     "read.contact":              (True,  True,  False, False, False),
     "read.impact":               (True,  True,  "own", False, False),
     "read.outcome":              (True,  True,  "own", False, False),
@@ -119,6 +138,18 @@ DESCRIPTIONS = {
     "idea.merge": "merge a duplicate idea",
     "idea.history": "an idea's dated history",
     "b2b.contacts": "the B2B list with every party's contact details",
+    "suggestion.read": "suggested synergies (participants: for their organisation's sheets, and the room list's "
+                       "relevance to them)",
+    "suggestion.decide": "accept a suggestion (creates the idea) or dismiss it; restore a dismissed one",
+    "b2b.read": "B2B meetings, slots, places and the server clock, as the role may see them",
+    "b2b.setup": "meeting sessions, slot length, pause and meeting places",
+    "b2b.attendance": "how many people an organisation brought, when it arrives and leaves",
+    "meeting.request": "ask for a meeting (participants: with their own organisation in it)",
+    "meeting.answer": "accept, decline or cancel a meeting request (organiser: on behalf of a side)",
+    "meeting.plan": "plan the meetings; pin one to a slot and place (planning grid)",
+    "meeting.status": "mark a meeting held, no-show or cancelled",
+    "meeting.outcome": "record a side's outcome and next step (feeds the idea)",
+    "meeting.agenda": "an organisation's agenda as PDF and .ics (participants: their own)",
     "followup.board": "the follow-up board: ideas followed, due dates, last contacts, figures, factor table",
     "followup.mine": "a participant's own organisation's ideas in follow-up and its reported outcomes",
     "followup.read": "one idea's follow-up: contacts (staff), impact, outcomes, history (staff)",
@@ -147,6 +178,12 @@ DESCRIPTIONS = {
     "read.device": "participants' devices",
     "read.workshop.projector_token": "the projector link's token",
     "read.stats": "the live counters pushed on the socket",
+    "read.suggestion": "a suggested pair (participants: on their own sheets, never with a sheet they may not see)",
+    "read.suggestion.decision": "who accepted or dismissed which suggestion",
+    "read.meeting": "B2B meetings (participants: their organisation's; projector: planned ones, no outcomes)",
+    "read.meeting.outcome": "the outcomes recorded by each side (participants: their own side's)",
+    "read.meeting.plan": "the planner's figures and unplaced meetings",
+    "read.attendance": "people and arrival/leaving times of organisations",
     "room.staff": "socket room with staff payloads",
     "room.participant": "socket room with participant payloads",
     "room.projector": "socket room with projector payloads",
@@ -175,6 +212,21 @@ ROUTES = {
     ("POST", "/api/w/{wid}/ideas/{iid}/merge"): "idea.merge",
     ("GET", "/api/w/{wid}/ideas/{iid}/history"): "idea.history",
     ("GET", "/api/w/{wid}/b2b"): "b2b.contacts",
+    ("GET", "/api/w/{wid}/suggestions"): "suggestion.read",
+    ("GET", "/api/w/{wid}/suggestions/relevance"): "suggestion.read",
+    ("POST", "/api/w/{wid}/suggestions/accept"): "suggestion.decide",
+    ("POST", "/api/w/{wid}/suggestions/dismiss"): "suggestion.decide",
+    ("POST", "/api/w/{wid}/suggestions/restore"): "suggestion.decide",
+    ("GET", "/api/w/{wid}/meetings"): "b2b.read",
+    ("POST", "/api/w/{wid}/meetings/setup"): "b2b.setup",
+    ("POST", "/api/w/{wid}/organisations/{oid}/attendance"): "b2b.attendance",
+    ("POST", "/api/w/{wid}/meetings"): "meeting.request",
+    ("POST", "/api/w/{wid}/meetings/{mid}/answer"): "meeting.answer",
+    ("POST", "/api/w/{wid}/meetings/plan"): "meeting.plan",
+    ("POST", "/api/w/{wid}/meetings/{mid}/place"): "meeting.plan",
+    ("POST", "/api/w/{wid}/meetings/{mid}/status"): "meeting.status",
+    ("POST", "/api/w/{wid}/meetings/{mid}/outcome"): "meeting.outcome",
+    ("GET", "/w/{code}/meetings/{oid}/agenda.{fmt}"): "meeting.agenda",
     ("POST", "/api/w/{wid}/facilitators"): "facilitator.manage",
     ("POST", "/api/w/{wid}/facilitators/{fid}/revoke"): "facilitator.manage",
     ("POST", "/api/w/{wid}/devices/{did}/revoke"): "device.revoke",
@@ -210,13 +262,14 @@ SOCKET_EVENTS = {
 INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
 # In "followup" facilitators may keep sorting ideas.
 FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge",
-                    "followup.update", "followup.contact", "followup.impact"}
+                    "followup.update", "followup.contact", "followup.impact"} | {"meeting.status", "meeting.outcome"}
 # ... and participants report their own organisation's outcome.
 PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
     "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
-    "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"}
+    "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"} | {
+    "b2b.read", "meeting.agenda", "suggestion.read"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
 

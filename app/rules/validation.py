@@ -161,6 +161,8 @@ MERGE = S("IdeaMerge", version=F("integer", required=True, minimum=1, nullable=F
 FACILITATOR_CREATE = S("FacilitatorCreate", id=F("uuid", required=True, nullable=False), name=NAME,
                        table_no=F("integer", minimum=0, maximum=500))
 UNDO = S("Undo", request_id=F("uuid"))
+SUGGESTION_DECISION = S("SuggestionDecision", offer_sheet_id=F("uuid", required=True, nullable=False),
+                        need_sheet_id=F("uuid", required=True, nullable=False), request_id=F("uuid"))
 JOIN = S("Join", organisation_id=F("uuid", required=True, nullable=False))
 REVOKE = S("Revoke", revoked=F("boolean", nullable=False))
 EMPTY = S("Empty")
@@ -239,7 +241,7 @@ ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGA
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
-               FACILITATOR_EMAIL, REMINDERS]
+               FACILITATOR_EMAIL, REMINDERS, SUGGESTION_DECISION]
 
 
 def _check(f: F, v):

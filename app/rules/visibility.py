@@ -85,6 +85,50 @@ def device(rec, role, viewer_org=None):
     return rec if rec is not None and allowed(role, "read.device") else None
 
 
+MEETING_PROJECTED = ("id", "org_ids", "idea_id", "slot", "place_id", "status", "request_status", "version")
+MEETING_PRIVATE = ("unplaced_reason",)
+
+
+def meeting(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    """B2B meetings: staff everything; a participant its organisation's, with its own side's outcome
+    only; the projector the planned ones, names and places but nothing said in them."""
+    if rec is None:
+        return None
+    mine = viewer_org is not None and viewer_org in (rec.get("org_ids") or [])
+    if not allowed(role, "read.meeting", mine):
+        return None
+    if role == "projector":
+        if rec.get("request_status") != "accepted" or rec.get("slot") is None or rec.get("status") == "cancelled":
+            return None
+        return {k: rec.get(k) for k in MEETING_PROJECTED}
+    if allowed(role, "read.meeting.plan"):
+        return rec
+    out = {k: v for k, v in rec.items() if k not in MEETING_PRIVATE}
+    outcomes = rec.get("outcomes") or {}
+    out["outcomes"] = {o: v for o, v in outcomes.items() if allowed(role, "read.meeting.outcome", o == viewer_org)}
+    return out
+
+
+def b2b_setup(rec, role, viewer_org=None):
+    if rec is None or not allowed(role, "b2b.read"):
+        return None
+    if allowed(role, "read.meeting.plan"):
+        return rec
+    return {k: v for k, v in rec.items() if k not in ("plan_stats",)}
+
+
+def b2b_place(rec, role, viewer_org=None):
+    if rec is None or not allowed(role, "b2b.read") or (rec.get("hidden") and not allowed(role, "read.hidden")):
+        return None
+    return rec
+
+
+def b2b_attendance(rec, role, viewer_org=None):
+    if rec is None or not allowed(role, "read.attendance", rec.get("id") == viewer_org):
+        return None
+    return rec
+
+
 def contact(rec, role, viewer_org=None):
     """The facilitator's notebook: staff only."""
     return rec if rec is not None and allowed(role, "read.contact") else None
@@ -108,9 +152,33 @@ def factor(rec, role, viewer_org=None):
     return rec if rec is not None and allowed(role, "read.factor") else None
 
 
+def suggestion(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    """A suggested pair: staff see every one; a participant only those on its own organisation's
+    sheets whose other sheet it may see (never a facilitators-only sheet of another organisation)."""
+    if rec is None:
+        return None
+    sides = {"offer": rec.get("offer_org"), "need": rec.get("need_org")}
+    mine = [k for k, org in sides.items() if viewer_org is not None and org == viewer_org]
+    if not allowed(role, "read.suggestion", bool(mine)):
+        return None
+    if allowed(role, "read.sheet.confidential"):
+        return rec
+    other = "need" if mine == ["offer"] else "offer"
+    if rec.get(f"{other}_visibility") == "facilitators":
+        return None
+    return {k: v for k, v in rec.items() if k not in ("decided_by",)}
+
+
+def suggestion_decision(rec: dict, role: str, viewer_org: str | None = None) -> dict | None:
+    """Accepted and dismissed suggestions (the journal's ``suggestion`` records): staff only."""
+    return rec if rec is not None and allowed(role, "read.suggestion.decision") else None
+
+
 FILTERS = {"organisation": organisation, "sheet": sheet, "idea": idea, "facilitator": facilitator,
            "workshop": workshop, "device": device,
-           "contact": contact, "impact": impact, "outcome": outcome, "factor": factor}
+           "contact": contact, "impact": impact, "outcome": outcome, "factor": factor,
+           "meeting": meeting, "b2b_setup": b2b_setup, "b2b_place": b2b_place, "b2b_attendance": b2b_attendance,
+           "suggestion": suggestion_decision}
 
 
 def for_role(entity: str, rec: dict, role: str, viewer_org: str | None = None):

@@ -19,7 +19,7 @@ def _title(offer, need, orgs_by_id, lang="fr"):
     return sheet["title"][:200] if sheet else ""
 
 
-def create(ws, actor, data):
+def create(ws, actor, data, origin: str | None = None):
     clean = check(V.IDEA_CREATE, data)
     role = actor["role"]
     authorize(ws, actor, "idea.create", own=bool(actor.get("org")) if role == "participant" else None)
@@ -75,7 +75,7 @@ def create(ws, actor, data):
         "receiver_id": org_ids[1] if kind == "exchange" else None,
         "org_ids": org_ids, "category": clean.get("category") or (sheet["category"] if sheet else "other"),
         "offer_sheet_id": offer["id"] if offer else None, "need_sheet_id": need["id"] if need else None,
-        "origin": "participant" if role == "participant" else "facilitator",
+        "origin": origin or ("participant" if role == "participant" else "facilitator"),
         "interest": {}, "status": "new", "status_at": now_iso(), "b2b": 0, "hidden": 0,
         "author": actor.get("id"), "author_label": actor.get("label"),
         "table_no": actor.get("table") if role == "facilitator" else (orgs_by_id[org_ids[0]] or {}).get("table_no"),
@@ -141,8 +141,12 @@ def set_b2b(ws, actor, idea_id, data):
         idea = _load(tx, idea_id, clean["version"])
         return tx.update("idea", idea["id"], {"b2b": int(clean["b2b"])}, idea["version"], action="b2b")
 
-    return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
-                  on_replay=lambda seq: _original(ws, seq))
+    out = commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
+                 on_replay=lambda seq: _original(ws, seq))
+    from . import meetings  # every idea selected for B2B becomes a meeting of its organisations
+
+    meetings.follow_ideas(ws, actor)
+    return out
 
 
 def update(ws, actor, idea_id, data):

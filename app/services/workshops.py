@@ -9,7 +9,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import journal
 from ..rules import permissions, validation as V, visibility
-from ..counters import stats
 from ..store import new_id
 from . import ServiceError, authorize, check, commit
 
@@ -66,6 +65,45 @@ def set_phase(ws, actor, data):
     if clean["phase"] in ("closed", "locked"):
         changes["intake_open"] = 0
     return commit(ws, actor, lambda tx: tx.update("workshop", info["id"], changes, action="phase"))
+
+
+def stats(ws) -> dict:
+    """The counters every screen shows; one pass of small COUNT queries."""
+    s = ws.store
+    orgs = s.rows("SELECT presence, COUNT(*) n FROM organisations WHERE COALESCE(hidden,0)=0 GROUP BY presence")
+    sheets = s.rows("SELECT kind, category, COUNT(*) n FROM sheets WHERE COALESCE(hidden,0)=0 "
+                    "AND state != 'withdrawn' GROUP BY kind, category")
+    ideas = s.rows("SELECT status, category, SUM(b2b) b2b, COUNT(*) n FROM ideas WHERE COALESCE(hidden,0)=0 "
+                   "AND merged_into IS NULL GROUP BY status, category")
+    by_status = {k: 0 for k in ("new", "explore", "soon", "abandoned", "done")}
+    by_category: dict[str, dict] = {}
+    for r in ideas:
+        by_status[r["status"]] = by_status.get(r["status"], 0) + r["n"]
+        c = by_category.setdefault(r["category"] or "other", {"sheets": 0, "ideas": 0})
+        c["ideas"] += r["n"]
+    for r in sheets:
+        c = by_category.setdefault(r["category"] or "other", {"sheets": 0, "ideas": 0})
+        c["sheets"] += r["n"]
+    return {
+        "organisations": sum(r["n"] for r in orgs),
+        "represented": sum(r["n"] for r in orgs if r["presence"] == "represented"),
+        "sheets": sum(r["n"] for r in sheets),
+        "offers": sum(r["n"] for r in sheets if r["kind"] == "offer"),
+        "needs": sum(r["n"] for r in sheets if r["kind"] == "need"),
+        "ideas": sum(r["n"] for r in ideas),
+        "b2b": sum(r["b2b"] or 0 for r in ideas),
+        "by_status": by_status,
+        "by_category": by_category,
+        "facilitators": s.scalar("SELECT COUNT(*) FROM facilitators WHERE COALESCE(revoked,0)=0") or 0,
+        "suggested": _suggested(ws),
+    }
+
+
+def _suggested(ws) -> int:
+    """Open suggestions between sheets everyone may see (the wall's "rapprochements suggérés")."""
+    from . import suggestions
+
+    return suggestions.public_count(ws)
 
 
 def state(ws, actor: dict) -> dict:

@@ -25,6 +25,19 @@ def workshop_or_404(code):
     return ws
 
 
+def wall_refusal(ws):
+    """A wall page (any of its modes) opens for staff, or with the projector link's token, which
+    signs the browser in as the projector; ``None`` when allowed, else the refusal page."""
+    from ..services import workshops
+
+    if auth.actor(ws)["role"] in ("organiser", "facilitator", "projector"):
+        return None
+    if not workshops.check_projector(ws, request.args.get("t")):
+        return make_response(render_template("error.html", message=i18n.t("err.wall_link"), status=403), 403)
+    auth.sign_in(ws, "projector")
+    return None
+
+
 def check_csrf():
     sent = request.form.get("csrf", "")
     expected = session.get("csrf", "")

@@ -3,6 +3,7 @@ import { ApiError, call, uuid } from './lib/api.js';
 import { $, $$, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
+import { PhoneSuggestions } from './lib/phone-suggestions.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -17,6 +18,16 @@ const outbox = new Outbox(W, {
   onReject: (e) => { toast(`${t('js.rejected')} ${e.error || ''}`, 'error'); render(); },
   onChange: () => { schedule(); renderConn(); },
   onCorrupt: () => toast(t('js.outbox_corrupt'), 'error'),
+});
+
+const sugg = new PhoneSuggestions(W, {
+  lang: boot.lang,
+  onChange: () => schedule(),
+  propose: (other) => {
+    const id = uuid();
+    outbox.add({ id, method: 'POST', url: url('/ideas'), body: { id, sheet_id: other.id }, kind: 'idea', label: other.title });
+    toast(t('js.idea_sent'));
+  },
 });
 
 let frame = 0;
@@ -157,6 +168,10 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
         : el('p', { class: 'state saved', text: s.state === 'withdrawn' ? t('state.withdrawn') : t('js.state_saved') });
     li.append(state);
     if (s.visibility === 'facilitators') li.append(el('p', { class: 'muted', text: t('vis.facilitators') }));
+    if (!pending && !rejected && s.state !== 'withdrawn') {
+      const forYou = sugg.block(s, { canPropose: intakeOpen() });
+      if (forYou) li.append(forYou);
+    }
     if (!pending && !rejected && s.state !== 'withdrawn' && !locked()) {
       li.append(el('div', { class: 'row gap' },
         el('button', { class: 'btn', type: 'button', onclick: () => openSheetForm(s.kind, s), 'aria-label': `${t('js.edit')} — ${s.title}`, text: t('js.edit') }),
@@ -248,6 +263,7 @@ function render() {
   const room = live.list('sheets').filter((s) => s.organisation_id !== org && s.state !== 'withdrawn'
     && (!kind || s.kind === kind) && (!cat || s.category === cat))
     .sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
+  if ($('#room-sort').value === 'relevance') room.sort((a, b) => sugg.score(b.id) - sugg.score(a.id));
   $('#room-sheets').replaceChildren(...room.slice(0, 300).map((s) => sheetCard(s)));
   $('#room-count').textContent = t('js.room_count', { n: room.length });
 
@@ -271,6 +287,7 @@ function render() {
 
 $('#room-kind').addEventListener('change', render);
 $('#room-cat').addEventListener('change', render);
+$('#room-sort').addEventListener('change', () => { if ($('#room-sort').value === 'relevance') sugg.loadRelevance().catch(() => {}); render(); });
 
 live.on((kind, detail) => {
   if (kind === 'conn') { conn = detail; if (detail === 'online') wasOnline = true; renderConn(); return; }
@@ -292,6 +309,8 @@ async function start() {
   }
   render();
   if (!live.socket) live.connect();
+  sugg.attach(live.socket);
+  sugg.start();
   outbox.flush();
 }
 start();

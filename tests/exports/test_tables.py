@@ -23,7 +23,7 @@ def _rows(ws):
 
 
 def test_xlsx_sheets_rows_and_layout(workbook, demo_data):
-    assert workbook.sheetnames == ["structures", "fiches", "idees", "btob", "journal"]
+    assert workbook.sheetnames == ["structures", "fiches", "idees", "btob", "rendez-vous", "suggestions", "journal"]
     counts = {name: len(_rows(workbook[name])[1]) for name in workbook.sheetnames}
     assert counts["structures"] == 36 and counts["fiches"] == 278 and counts["idees"] == 510
     assert counts["btob"] == 87
@@ -72,7 +72,8 @@ def test_csv_semicolon_bom_and_comma_option(demo_data):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=","))
     assert rows[0][0] == "Ref." and len(rows) == 511
     z = zipfile.ZipFile(io.BytesIO(tables.csv_zip(demo_data)))
-    assert sorted(z.namelist()) == sorted(f"{n}.csv" for n in ("structures", "fiches", "idees", "btob", "journal"))
+    assert sorted(z.namelist()) == sorted(f"{n}.csv" for n in ("structures", "fiches", "idees", "btob", "rendez-vous", "suggestions",
+                                                                "journal"))
     orgs = list(csv.reader(io.StringIO(z.read("structures.csv").decode("utf-8-sig")), delimiter=";"))
     assert len(orgs) == 37
 

@@ -260,3 +260,55 @@ def registration_ods():
         rows.append([o["name"], k, o["commune"], o["postcode"], o["contact_name"], ph, o["email"],
                      "oui" if o["consent"] else "non", o["table_no"]])
     return ods({"Feuille1": rows}), "inscriptions.ods", ORGS
+
+
+# -- the older Excel format (XLS, Excel 97–2003), as still sent by some form tools ------------------
+
+def registration_xls():
+    """XLS: a title row, "Contact" merged over Nom / Téléphone / Courriel, phones as numbers, dates."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    sh = wb.add_sheet("Inscriptions")
+    sh.write_merge(0, 0, 0, 8, "Inscriptions — atelier du 12 mars")
+    for c, h in enumerate(["Nom / Raison sociale", "Type", "Ville / Commune", "Code postal"]):
+        sh.write_merge(2, 3, c, c, h)
+    sh.write_merge(2, 2, 4, 6, "Contact")
+    for c, h in ((4, "Nom"), (5, "Téléphone"), (6, "Courriel")):
+        sh.write(3, c, h)
+    sh.write_merge(2, 3, 7, 7, "Consentement")
+    sh.write_merge(2, 3, 8, 8, "Table")
+    kinds = ["Start-up", "Exploitation agricole", "Structure d'insertion (SIAE)", "Collectivité",
+             "Établissement médico-social"]
+    phones = [299000001, "06 12 34 56 78", "+33 6 00 00 00 02", None, 299112233]
+    postcodes = [35500, 35150, 35000, 35300, 1000]
+    emails = ["mailto:lea@scierie-dupre.fr", "paul@presverts.fr", "zoe@triouest.org", "dechets@fougeres.fr", None]
+    for r, (o, k, ph, pc, em) in enumerate(zip(ORGS, kinds, phones, postcodes, emails), 4):
+        for c, v in enumerate([o["name"], k, o["commune"], pc, o["contact_name"], ph, em,
+                               "oui" if o["consent"] else "non", o["table_no"]]):
+            if v is not None:
+                sh.write(r, c, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), "inscriptions.xls", ORGS
+
+
+def sheets_xls():
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    sh = wb.add_sheet("Fiches")
+    date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for c, h in enumerate(SHEET_HEADERS):
+        sh.write(0, c, h)
+    for r, s in enumerate(SHEETS, 1):
+        for c, v in enumerate(_sheet_cells(s, dates_as="excel")):
+            if v is None:
+                continue
+            if isinstance(v, datetime):
+                sh.write(r, c, v, date_style)
+            else:
+                sh.write(r, c, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), "fiches.xls", SHEETS

@@ -7,8 +7,8 @@ from app import imports
 from app.exports import backup_json
 from tests.imports import files as F
 
-ORG_FILES = [F.registration_xlsx, F.registration_csv_utf8, F.registration_ods]
-SHEET_FILES = [F.sheets_xlsx, F.sheets_csv_cp1252, F.sheets_csv_utf8_bom, F.sheets_ods]
+ORG_FILES = [F.registration_xlsx, F.registration_xls, F.registration_csv_utf8, F.registration_ods]
+SHEET_FILES = [F.sheets_xlsx, F.sheets_xls, F.sheets_csv_cp1252, F.sheets_csv_utf8_bom, F.sheets_ods]
 
 
 def _table(ws, name):

@@ -74,6 +74,7 @@ def test_stale_preview_is_shown_again(server):
                                 "digest": _digest(organiser, other)})
     r = organiser.post(first, data={"csrf": csrf, "step": "preview", "action": "confirm", "digest": digest})
     assert "ont changé depuis l’aperçu" in r.text and "1 à mettre à jour" in r.text
+    assert re.search(r'<td class="changed"><del title="valeur actuelle">—</del> → Cholet', r.text)
     assert len(_state(server, organiser, ws)["organisations"]) == 1
 
 
@@ -99,3 +100,29 @@ def test_only_the_organiser_imports(server):
         assert r.status_code in (400, 401, 403)
         r = who.get(server.url(f"/w/{ws['code']}/organiser/import-template/sheets.xlsx"), allow_redirects=False)
         assert r.status_code in (401, 403)
+
+
+def test_a_confirmed_import_reaches_the_screens_live(server):
+    ws, organiser = server.new_workshop()
+    phone, _ = server.participant(ws, "Laiterie du Coin")
+    screens = {"organiser": server.socket(organiser, ws), "participant": server.socket(phone, ws)}
+    try:
+        url = server.url(f"/w/{ws['code']}/organiser/import")
+        csrf = _csrf(organiser, url)
+        content, name, expected = F.registration_xlsx()
+        step = _upload(organiser, url, csrf, name, content)
+        r = organiser.post(step, data={"csrf": csrf, "step": "preview", "action": "confirm",
+                                       "digest": _digest(organiser, step)})
+        assert "Import terminé" in r.text
+        names = {o["name"] for o in expected}
+        for who, c in screens.items():
+            assert c.wait_for(lambda c: names <= {o["name"] for o in c.records("organisation").values()}), who
+        # What each screen receives is its role's payload: no phone without consent on a participant's screen.
+        seen = {o["name"]: o for o in screens["participant"].records("organisation").values()}
+        assert seen["GAEC des Prés Verts"]["phone"] is None
+        assert seen["Scierie Dupré"]["phone"] == "0299000001"
+        seqs = [m["seq"] for m in screens["organiser"].changes]
+        assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    finally:
+        for c in screens.values():
+            c.close()

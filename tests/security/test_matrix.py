@@ -197,6 +197,96 @@ def p_export(w, v):
     return lambda s: s.get(w.srv.url(f"/w/{w.code}/export/json"))
 
 
+def _suggested_pair(w):
+    offer = w.fresh_sheet(w.org_a["id"], kind="offer", category="packaging", title="Palettes bois")
+    need = w.fresh_sheet(w.org_b["id"], kind="need", category="packaging", title="Palettes pour expédier")
+    return {"offer_sheet_id": offer["id"], "need_sheet_id": need["id"]}
+
+
+def p_suggestions(w, v):
+    return lambda s: s.get(w.api("/suggestions"))
+
+
+def p_relevance(w, v):
+    return lambda s: s.get(w.api("/suggestions/relevance"))
+
+
+def p_sugg_accept(w, v):
+    body = _suggested_pair(w)
+    return lambda s: s.post(w.api("/suggestions/accept"), json=body)
+
+
+def p_sugg_dismiss(w, v):
+    body = _suggested_pair(w)
+    return lambda s: s.post(w.api("/suggestions/dismiss"), json=body)
+
+
+def p_sugg_restore(w, v):
+    body = _suggested_pair(w)
+    w.org.post(w.api("/suggestions/dismiss"), json=body).raise_for_status()
+    return lambda s: s.post(w.api("/suggestions/restore"), json=body)
+# -- B2B meetings ---------------------------------------------------------------------------------
+def _fresh_org(w):
+    r = w.org.post(w.api("/organisations"), json={"id": uid(), "name": f"Structure {uid()[:8]}"})
+    r.raise_for_status()
+    return r.json()["record"]["id"]
+
+
+def _fresh_meeting(w, first=None):
+    r = w.org.post(w.api("/meetings"), json={"id": uid(), "org_ids": [first or _fresh_org(w), _fresh_org(w)]})
+    r.raise_for_status()
+    return r.json()["record"]
+
+
+def p_meetings(w, v):
+    return lambda s: s.get(w.api("/meetings"))
+
+
+def p_meeting_setup(w, v):
+    return lambda s: s.post(w.api("/meetings/setup"), json={"slot_minutes": 20, "pause_minutes": 5})
+
+
+def p_attendance(w, v):
+    org = _org_target(w, v)
+    return lambda s: s.post(w.api(f"/organisations/{org['id']}/attendance"), json={"people": 2})
+
+
+def p_meeting_request(w, v):
+    other = _fresh_org(w)
+    return lambda s: s.post(w.api("/meetings"), json={"id": uid(), "org_ids": [w.org_a["id"], other]})
+
+
+def p_meeting_answer(w, v):
+    m = _fresh_meeting(w, _org_target(w, v)["id"])
+    return lambda s: s.post(w.api(f"/meetings/{m['id']}/answer"), json={"version": 1, "answer": "decline"})
+
+
+def p_meeting_plan(w, v):
+    return lambda s: s.post(w.api("/meetings/plan"), json={"time_limit": 1})
+
+
+def p_meeting_place(w, v):
+    m = _fresh_meeting(w)
+    return lambda s: s.post(w.api(f"/meetings/{m['id']}/place"), json={"version": 1, "locked": False})
+
+
+def p_meeting_status(w, v):
+    m = _fresh_meeting(w)
+    return lambda s: s.post(w.api(f"/meetings/{m['id']}/status"), json={"version": 1, "status": "held"})
+
+
+def p_meeting_outcome(w, v):
+    side = _org_target(w, v)["id"]
+    m = _fresh_meeting(w, side)
+    return lambda s: s.post(w.api(f"/meetings/{m['id']}/outcome"),
+                            json={"version": 1, "outcome": "valuable", "org_id": side})
+
+
+def p_meeting_agenda(w, v):
+    org = _org_target(w, v)
+    return lambda s: s.get(w.srv.url(f"/w/{w.code}/meetings/{org['id']}/agenda.ics"))
+
+
 PERFORMERS = {
     ("POST", "/api/workshops"): p_create_workshop,
     ("POST", "/api/w/{wid}/login/organiser"): p_login_organiser,
@@ -227,6 +317,21 @@ PERFORMERS = {
     ("POST", "/api/w/{wid}/phase"): p_phase,
     ("POST", "/api/w/{wid}/backup"): p_backup,
     ("GET", "/w/{code}/export/{fmt}"): p_export,
+    ("GET", "/api/w/{wid}/suggestions"): p_suggestions,
+    ("GET", "/api/w/{wid}/suggestions/relevance"): p_relevance,
+    ("POST", "/api/w/{wid}/suggestions/accept"): p_sugg_accept,
+    ("POST", "/api/w/{wid}/suggestions/dismiss"): p_sugg_dismiss,
+    ("POST", "/api/w/{wid}/suggestions/restore"): p_sugg_restore,
+    ("GET", "/api/w/{wid}/meetings"): p_meetings,
+    ("POST", "/api/w/{wid}/meetings/setup"): p_meeting_setup,
+    ("POST", "/api/w/{wid}/organisations/{oid}/attendance"): p_attendance,
+    ("POST", "/api/w/{wid}/meetings"): p_meeting_request,
+    ("POST", "/api/w/{wid}/meetings/{mid}/answer"): p_meeting_answer,
+    ("POST", "/api/w/{wid}/meetings/plan"): p_meeting_plan,
+    ("POST", "/api/w/{wid}/meetings/{mid}/place"): p_meeting_place,
+    ("POST", "/api/w/{wid}/meetings/{mid}/status"): p_meeting_status,
+    ("POST", "/api/w/{wid}/meetings/{mid}/outcome"): p_meeting_outcome,
+    ("GET", "/w/{code}/meetings/{oid}/agenda.{fmt}"): p_meeting_agenda,
     ("GET", "/api/w/{wid}/network"): p_network,
     ("POST", "/api/w/{wid}/network/address"): p_network_address,
     ("POST", "/api/w/{wid}/network/backup-folder"): p_backup_folder,
@@ -236,7 +341,7 @@ PERFORMERS.update(followup_performers.PERFORMERS)
 
 # The participant acting on "own" cells: own records (variant "own") and someone else's ("other").
 # For creating with no organisation of one's own, "other" is a phone that has not picked one yet.
-NO_ORG_VARIANT = {"idea.create"}
+NO_ORG_VARIANT = {"idea.create", "meeting.request"}
 WORLDS = {"live": ("live", True), "intake_closed": ("live", False), "closed": ("closed", False),
           "locked": ("locked", False), "followup": ("followup", False)}
 PHASE_ONLY_LIVE = PHASE_FREE  # reads and sign-in do not depend on the phase: tested in the live world

@@ -1,0 +1,365 @@
+"""Suggested synergies: the matcher (``app.matching``) kept in step with the journal,
+and the facilitators' decisions on its pairs (accept = the idea, dismiss, restore).
+
+One :class:`~app.matching.engine.Engine` per workshop and process, built from the
+store on first use and then caught up from the journal: every committed sheet,
+organisation, idea and decision event updates only the suggestions it touches.
+``realtime.publish`` calls :func:`changes` after each commit and sends what moved
+through the one broadcast point, filtered per role by ``app.rules.visibility``.
+A dismissed or accepted pair (and any pair already linked by an idea) is never
+suggested again; the decision lives in the ``suggestions`` table, so it
+survives a restart.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+
+from .. import journal
+from ..matching.engine import Engine, eligible
+from ..rules import validation as V, visibility
+from . import ServiceError, authorize, check, commit, ideas, require
+
+NS = uuid.UUID("5b0e6f7e-3f4c-4d59-9b7e-1c2a3d4e5f60")
+CATCH_UP_LIMIT = 5000  # beyond this many events behind, rebuild from the store
+DECIDED = ("dismissed", "accepted")
+
+
+def pair_id(ws, offer_id: str, need_id: str) -> str:
+    return str(uuid.uuid5(NS, f"{ws.id}:{offer_id}:{need_id}"))
+
+
+def idea_id_for(ws, offer_id: str, need_id: str) -> str:
+    """The idea an accepted suggestion becomes: the same id whoever taps, however often."""
+    return str(uuid.uuid5(NS, f"idea:{ws.id}:{offer_id}:{need_id}"))
+
+
+class _State:
+    def __init__(self):
+        self.engine: Engine | None = None
+        self.seq = 0
+        self.lock = threading.RLock()
+        self.meta: dict[str, dict] = {}     # sheet id -> what a record shows of it
+        self.dirty: set[str] = set()        # sheets whose pairs may have changed since the last broadcast
+        self.sent: dict[str, dict] = {}     # pair id -> the record last broadcast
+        self.by_sheet: dict[str, set] = {}  # sheet id -> pair ids in ``sent``
+        self.public = 0                     # the wall's counter, as of the last broadcast
+        self.cache: dict[tuple, tuple] = {}  # (offer, need) -> (score, offer meta, need meta, record)
+
+
+_states: dict[str, _State] = {}
+_states_lock = threading.Lock()
+
+
+def _state(ws) -> _State:
+    with _states_lock:
+        st = _states.get(ws.id)
+        if st is None:
+            st = _states[ws.id] = _State()
+        return st
+
+
+def forget(ws):
+    """Drop a workshop's engine (tests, restore of a backup)."""
+    with _states_lock:
+        _states.pop(ws.id, None)
+
+
+def _blocked(store) -> set[tuple[str, str]]:
+    rows = store.rows("SELECT offer_sheet_id o, need_sheet_id n FROM suggestions WHERE state IN (?, ?)", DECIDED)
+    rows += store.rows("SELECT offer_sheet_id o, need_sheet_id n FROM ideas WHERE offer_sheet_id IS NOT NULL "
+                       "AND need_sheet_id IS NOT NULL AND merged_into IS NULL")
+    return {(r["o"], r["n"]) for r in rows}
+
+
+def _is_blocked(store, offer_id, need_id) -> bool:
+    return bool(store.scalar("SELECT 1 FROM suggestions WHERE offer_sheet_id = ? AND need_sheet_id = ? "
+                             "AND state IN (?, ?)", [offer_id, need_id, *DECIDED])
+                or store.scalar("SELECT 1 FROM ideas WHERE offer_sheet_id = ? AND need_sheet_id = ? "
+                                "AND merged_into IS NULL", [offer_id, need_id]))
+
+
+def _meta(sheet: dict, org: dict | None) -> dict:
+    """What a suggestion shows of a sheet (a new dict whenever the sheet or its organisation changes)."""
+    return {"org": sheet.get("organisation_id"), "table": sheet.get("table_no"),
+            "visibility": sheet.get("visibility") or "all", "title": sheet.get("title"),
+            "org_name": (org or {}).get("name"), "kind": sheet.get("kind")}
+
+
+def _build(ws, st: _State):
+    s = ws.store
+    with s.lock:
+        st.seq = s.last_seq()
+        sheets = s.all("sheet")
+        orgs = {o["id"]: o for o in s.all("organisation")}
+        blocked = _blocked(s)
+    st.engine = Engine().full(sheets, orgs, blocked)
+    st.meta = {sh["id"]: _meta(sh, orgs.get(sh.get("organisation_id"))) for sh in sheets}
+    st.cache.clear()
+    st.sent = {}
+    st.by_sheet = {}
+    for (o, n), sc in st.engine.pairs().items():
+        _remember(st, _record(ws, st, o, n, sc))
+    st.dirty.clear()
+
+
+def _remember(st: _State, rec: dict):
+    st.sent[rec["id"]] = rec
+    for sid in (rec["offer_sheet_id"], rec["need_sheet_id"]):
+        st.by_sheet.setdefault(sid, set()).add(rec["id"])
+
+
+def _forget_sent(st: _State, pid: str):
+    rec = st.sent.pop(pid)
+    for sid in (rec["offer_sheet_id"], rec["need_sheet_id"]):
+        st.by_sheet.get(sid, set()).discard(pid)
+    return rec
+
+
+def _apply(ws, st: _State, ev: dict):
+    eng, s = st.engine, ws.store
+    entity, rec = ev["entity"], ev["after"]
+    if entity == "sheet" and rec:
+        org = s.get("organisation", rec["organisation_id"]) if rec.get("organisation_id") else None
+        st.meta[rec["id"]] = _meta(rec, org)
+        st.dirty |= eng.upsert(rec, org) | {rec["id"]}
+    elif entity == "organisation" and rec:
+        for sh in s.all("sheet", "organisation_id = ?", [rec["id"]]):
+            st.meta[sh["id"]] = _meta(sh, rec)
+            if sh["id"] in eng.profiles or eligible(sh):
+                st.dirty |= eng.upsert(sh, rec) | {sh["id"]}
+    elif entity in ("idea", "suggestion") and rec and rec.get("offer_sheet_id") and rec.get("need_sheet_id"):
+        o, n = rec["offer_sheet_id"], rec["need_sheet_id"]
+        st.dirty |= eng.block(o, n, _is_blocked(s, o, n)) | {o, n}
+
+
+def _current(ws) -> _State:
+    """The workshop's engine, caught up with the journal."""
+    st = _state(ws)
+    with st.lock:
+        if st.engine is None:
+            _build(ws, st)
+            return st
+        last = ws.store.last_seq()
+        if last > st.seq:
+            if last - st.seq > CATCH_UP_LIMIT:
+                _build(ws, st)
+            else:
+                for ev in journal.since(ws.store, st.seq, CATCH_UP_LIMIT):
+                    _apply(ws, st, ev)
+                    st.seq = ev["seq"]
+    return st
+
+
+def _score_of(eng: Engine, o: str, n: str):
+    for sc, x in eng.top.get(o, ()):
+        if x == n:
+            return sc
+    for sc, x in eng.top.get(n, ()):
+        if x == o:
+            return sc
+    return None
+
+
+def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None:
+    """After a commit: ``(records added or changed, records removed, public count)``, or ``None``
+    when nothing the matcher reads changed. Only the pairs of the sheets it touched are looked at."""
+    if not any(ev["entity"] in ("sheet", "organisation", "idea", "suggestion") for ev in events):
+        return None
+    st = _state(ws)
+    with st.lock:
+        if st.engine is None:
+            _current(ws)
+            st.public = _public(st)
+            return [], [], st.public
+        _current(ws)
+        dirty, st.dirty = st.dirty, set()
+        eng = st.engine
+        pairs: set[tuple[str, str]] = set()
+        for sid in dirty:
+            for pid in st.by_sheet.get(sid, ()):
+                r = st.sent[pid]
+                pairs.add((r["offer_sheet_id"], r["need_sheet_id"]))
+            p = eng.profiles.get(sid)
+            for _, x in eng.top.get(sid, ()):
+                pairs.add((sid, x) if p.kind == "offer" else (x, sid))
+        upserts, removed = [], []
+        for o, n in pairs:
+            pid = pair_id(ws, o, n)
+            sc = _score_of(eng, o, n)
+            if sc is None:
+                if pid in st.sent:
+                    removed.append(_forget_sent(st, pid))
+                continue
+            rec = _record(ws, st, o, n, sc)
+            if st.sent.get(pid) != rec:
+                _remember(st, rec)
+                upserts.append(rec)
+        st.public = _public(st)
+        return upserts, removed, st.public
+
+
+def _record(ws, st: _State, offer_id: str, need_id: str, score: float) -> dict:
+    o, n = st.meta[offer_id], st.meta[need_id]
+    key = (offer_id, need_id)
+    hit = st.cache.get(key)
+    if hit is not None and hit[0] == score and hit[1] is o and hit[2] is n:
+        return hit[3]
+    rec = {"id": pair_id(ws, offer_id, need_id), "offer_sheet_id": offer_id, "need_sheet_id": need_id,
+           "offer_org": o["org"], "need_org": n["org"], "offer_table": o["table"], "need_table": n["table"],
+           "offer_visibility": o["visibility"], "need_visibility": n["visibility"],
+           "offer_title": o["title"], "need_title": n["title"],
+           "offer_org_name": o["org_name"], "need_org_name": n["org_name"],
+           "score": score, "reasons": st.engine.explain(offer_id, need_id), "state": "open"}
+    if len(st.cache) > 50000:
+        st.cache.clear()
+    st.cache[key] = (score, o, n, rec)
+    return rec
+
+
+def _public(st: _State) -> int:
+    return sum(1 for r in st.sent.values()
+               if r["offer_visibility"] != "facilitators" and r["need_visibility"] != "facilitators")
+
+
+def public_count(ws) -> int:
+    """Suggestions between two sheets everyone may see (the wall's counter), as of the last
+    broadcast. Lock-free on purpose: the counters are computed under the store's lock, and the
+    matcher takes its own lock before the store's."""
+    st = _states.get(ws.id)
+    return st.public if st is not None else 0
+
+
+def _all_records(ws, st: _State) -> list[dict]:
+    return [_record(ws, st, o, n, sc) for (o, n), sc in st.engine.pairs().items()]
+
+
+# -- reads ------------------------------------------------------------------------------
+
+def listing(ws, actor, scope: str = "all", sheet_id: str | None = None, limit: int = 300) -> dict:
+    """Suggestions the caller may see, best first; staff also get the decisions."""
+    authorize(ws, actor, "suggestion.read")
+    role, org = actor["role"], actor.get("org")
+    st = _current(ws)
+    with st.lock:
+        recs = _all_records(ws, st)
+    if scope == "table" and actor.get("table") is not None:
+        recs = [r for r in recs if actor["table"] in (r["offer_table"], r["need_table"])]
+    if sheet_id:
+        recs = [r for r in recs if sheet_id in (r["offer_sheet_id"], r["need_sheet_id"])]
+    out = []
+    for r in sorted(recs, key=lambda r: (-r["score"], r["id"])):
+        v = visibility.suggestion(r, role, org)
+        if v is not None:
+            out.append(v)
+    body = {"suggestions": out[:limit], "total": len(out), "seq": st.seq}
+    if visibility.suggestion_decision({}, role) is not None:
+        body["decisions"] = decisions(ws)
+    return body
+
+
+def decisions(ws) -> list[dict]:
+    """Accepted and dismissed suggestions, newest first (the book, the XLSX, the board)."""
+    return ws.store.all("suggestion", "state IN (?, ?)", DECIDED, order="updated_at DESC, id")
+
+
+def relevance(ws, actor) -> dict:
+    """For a participant's room list: each other organisation's sheet it may see, scored by how
+    well it matches one of the participant's own sheets (only from sheets the participant sees)."""
+    authorize(ws, actor, "suggestion.read")
+    org = actor.get("org")
+    if actor["role"] != "participant" or not org:
+        return {"scores": {}}
+    st = _current(ws)
+    out: dict[str, float] = {}
+    with st.lock:
+        eng = st.engine
+        mine = [sid for sid, p in eng.profiles.items() if p.org == org]
+        for sid in mine:
+            for other, sc in eng.candidates(sid).items():
+                rec = ws.store.get("sheet", other)
+                if visibility.sheet(rec, "participant", org) is None:
+                    continue
+                if sc > out.get(other, 0):
+                    out[other] = sc
+    return {"scores": out}
+
+
+# -- decisions --------------------------------------------------------------------------
+
+def _pair(ws, data):
+    clean = check(V.SUGGESTION_DECISION, data)
+    offer = require(ws, "sheet", clean["offer_sheet_id"], hidden_ok=False)
+    need = require(ws, "sheet", clean["need_sheet_id"], hidden_ok=False)
+    if offer["kind"] != "offer":
+        raise ServiceError(422, "err.invalid", fields={"offer_sheet_id": ("err.not_offer", {})})
+    if need["kind"] != "need":
+        raise ServiceError(422, "err.invalid", fields={"need_sheet_id": ("err.not_need", {})})
+    if offer["organisation_id"] == need["organisation_id"]:
+        raise ServiceError(422, "err.invalid", fields={"need_sheet_id": ("err.same_org", {})})
+    return clean, offer, need
+
+
+def _decide(ws, actor, offer, need, state: str, action: str, idea_id=None, request_id=None):
+    pid = pair_id(ws, offer["id"], need["id"])
+    st = _current(ws)
+    with st.lock:
+        known = st.sent.get(pid)
+        eng = st.engine
+        reasons = known["reasons"] if known else (
+            eng.explain(offer["id"], need["id"]) if offer["id"] in eng.profiles and need["id"] in eng.profiles
+            else [])
+        score = known["score"] if known else None
+
+    def fn(tx):
+        cur = tx.get("suggestion", pid)
+        changes = {"state": state, "idea_id": idea_id or (cur or {}).get("idea_id"),
+                   "decided_by": actor.get("label")}
+        if cur is None:
+            return tx.insert("suggestion", {"id": pid, "offer_sheet_id": offer["id"], "need_sheet_id": need["id"],
+                                            "offer_org": offer["organisation_id"],
+                                            "need_org": need["organisation_id"], "score": score,
+                                            "reasons": reasons, **changes}, action=action)
+        if cur["state"] == state:
+            return cur
+        if cur["state"] == "accepted":  # an accepted pair stays accepted: its idea exists
+            return cur
+        return tx.update("suggestion", pid, changes, action=action)
+
+    return commit(ws, actor, fn, request_id=request_id, entity="suggestion")
+
+
+def accept(ws, actor, data):
+    """One tap: the idea (origin ``suggestion``, linked to both sheets) and the decision.
+    Two facilitators tapping at once get the same single idea: its id comes from the pair."""
+    authorize(ws, actor, "suggestion.decide")
+    clean, offer, need = _pair(ws, data)
+    existing = ws.store.rows("SELECT * FROM ideas WHERE offer_sheet_id = ? AND need_sheet_id = ? "
+                             "AND merged_into IS NULL ORDER BY created_at LIMIT 1", [offer["id"], need["id"]])
+    if existing:
+        idea, seq = existing[0], ws.store.last_seq()
+    else:
+        idea, seq = ideas.create(ws, actor, {"id": idea_id_for(ws, offer["id"], need["id"]),
+                                             "offer_sheet_id": offer["id"], "need_sheet_id": need["id"]},
+                                 origin="suggestion")
+    dec, seq2 = _decide(ws, actor, offer, need, "accepted", "accept", idea_id=idea["id"],
+                        request_id=clean.get("request_id"))
+    return {"idea": visibility.idea(idea, actor["role"], actor.get("org")),
+            "record": visibility.suggestion_decision(dec, actor["role"]), "seq": max(seq, seq2)}
+
+
+def dismiss(ws, actor, data):
+    """Never suggested again for this pair (journaled; :func:`restore` undoes it)."""
+    authorize(ws, actor, "suggestion.decide")
+    clean, offer, need = _pair(ws, data)
+    return _decide(ws, actor, offer, need, "dismissed", "dismiss", request_id=clean.get("request_id"))
+
+
+def restore(ws, actor, data):
+    """Undo a dismissal: the pair may be suggested again."""
+    authorize(ws, actor, "suggestion.decide")
+    clean, offer, need = _pair(ws, data)
+    cur = ws.store.get("suggestion", pair_id(ws, offer["id"], need["id"]))
+    if cur is None or cur["state"] != "dismissed":
+        raise ServiceError(404, "err.nothing_to_undo")
+    return _decide(ws, actor, offer, need, "open", "restore", request_id=clean.get("request_id"))
