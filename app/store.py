@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -308,6 +309,9 @@ class _Write:
         self.result, self.events, self.error = None, [], None
 
 
+# ``ATELIER_COMMIT_THREAD=0`` runs each batch on the event loop itself (no hop to a native thread):
+# for measurements; batches then only form from writes queued while the loop was busy elsewhere.
+OFF_LOOP_COMMITS = os.environ.get("ATELIER_COMMIT_THREAD", "1") != "0"
 _LOST = object()  # the statement's error ended the whole transaction (SQLite does that on a full disk)
 
 
@@ -406,7 +410,10 @@ class Store:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
                 try:
-                    workers.run_native(self._run_batch, batch)
+                    if OFF_LOOP_COMMITS:
+                        workers.run_native(self._run_batch, batch)
+                    else:
+                        self._run_batch(batch)
                 finally:
                     for j in batch:
                         j.done = True

@@ -72,8 +72,8 @@ class Client(threading.Thread):
     def next_op(self):
         raise NotImplementedError
 
-    def send(self, op):
-        r = self.s.request(op["method"], self.url(op["path"]), json=op["body"], timeout=5)
+    def send(self, op, timeout=5):
+        r = self.s.request(op["method"], self.url(op["path"]), json=op["body"], timeout=timeout)
         return r.status_code, (r.json() if r.headers.get("content-type", "").startswith("application/json") else {})
 
     def on_ack(self, op, res):
@@ -105,7 +105,7 @@ class Client(threading.Thread):
     def retry(self):
         """After the restart: resend every unacknowledged write, same ids, in order."""
         for op in self.unacked:
-            status, res = self.send(op)
+            status, res = self.send(op, timeout=60)  # a restarted server on a busy machine may be slow to answer
             if 200 <= status < 300:
                 self.acked.append(({**op, "retried": True}, res))
             else:
