@@ -68,12 +68,18 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import realtime
 
-    realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=[],
+    from . import origins
+
+    origins.install(app)
+    realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=origins.is_own,
                                max_http_buffer_size=64 * 1024, ping_interval=10, ping_timeout=20,
                                manage_session=False)
     from .api import sockets
 
     sockets.init_handlers(registry)
+    from . import socket_guard
+
+    socket_guard.install(realtime.socketio.server)
 
     from .api import bp as api_bp
     from .api.b2b import bp as api_b2b_bp
@@ -86,9 +92,17 @@ def create_app(config: dict | None = None) -> Flask:
                api_network_bp, api_followup_bp, followup.bp, api_b2b_bp, b2b_pages.bp):
         app.register_blueprint(bp)
 
+    from flask_babel import Babel  # dates, numbers and plural forms from CLDR, in the page's language
+
+    Babel(app, locale_selector=i18n.babel_locale)
+    app.jinja_env.filters["long_date"] = i18n.long_date
+
     @app.before_request
     def _lang_and_csrf():
         i18n.pick_lang()
+        if request.method not in ("GET", "HEAD", "OPTIONS") and \
+                not origins.is_own(request.headers.get("Origin"), request.environ):
+            return _error(403, "err.origin")
         if "csrf" not in session:
             session["csrf"] = secrets.token_urlsafe(24)
 

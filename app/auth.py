@@ -22,7 +22,11 @@ def _entries() -> dict:
 
 def sign_in(ws, role: str, ident: str | None = None):
     entries = dict(_entries())
-    entries[ws.id] = {"r": role, "i": ident}
+    old = entries.get(ws.id) if isinstance(entries.get(ws.id), dict) else {}
+    entry = {"r": role, "i": ident}
+    if role == "participant":  # the phone keeps one key across its devices (rate limits per phone)
+        entry["p"] = (old.get("p") or old.get("i")) if old.get("r") == "participant" else ident
+    entries[ws.id] = entry
     session["w"] = entries
     session.permanent = True
 
@@ -56,12 +60,24 @@ def actor(ws) -> dict:
         return {"role": "facilitator", "id": fac["id"], "label": fac["name"], "org": None,
                 "table": fac.get("table_no")}
     if role == "participant":
-        dev = ws.store.get("device", ident) if ident else None
-        if dev and dev.get("revoked"):
-            return dict(ANON)
-        org = ws.store.get("organisation", dev["organisation_id"]) if dev else None
-        if dev and (org is None or org.get("hidden")):
-            return dict(ANON)
-        return {"role": "participant", "id": ident, "device": ident, "org": org["id"] if org else None,
-                "label": org["name"] if org else None}
+        out = _participant(ws, ident)
+        if out["role"] == "participant":
+            out["phone"] = entry.get("p") or ident
+        return out
     return dict(ANON)
+
+
+def _participant(ws, ident) -> dict:
+    dev = ws.store.get("device", ident) if ident else None
+    if dev and dev.get("revoked"):
+        return dict(ANON)
+    if dev and dev.get("state") not in (None, "member"):
+        # Asked to join and not let in (yet): it reads what any participant reads.
+        return {"role": "participant", "id": ident, "device": ident, "org": None, "label": dev.get("label"),
+                "asking": dev["organisation_id"] if dev.get("state") == "pending" else None,
+                "join_state": dev.get("state")}
+    org = ws.store.get("organisation", dev["organisation_id"]) if dev else None
+    if dev and (org is None or org.get("hidden")):
+        return dict(ANON)
+    return {"role": "participant", "id": ident, "device": ident, "org": org["id"] if org else None,
+            "label": org["name"] if org else None}

@@ -1192,7 +1192,9 @@ def _write(ws, plan: _Plan):
             organisations.create(ws, actor, _public(org))
         for dev in devices:
             actor = {"role": "participant", "id": dev, "device": dev, "org": None, "label": None}
-            organisations.join(ws, actor, org["id"])
+            # at the event each later phone was let in by the first one; the demo uses the short code
+            code = ws.store.get("organisation", org["id"])["join_code"]
+            organisations.join(ws, actor, {"organisation_id": org["id"], "code": code})
 
     # The afternoon: sheets, then the ideas found at the tables.
     for s in plan.sheets:

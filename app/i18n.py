@@ -60,3 +60,32 @@ def subset(prefixes: tuple[str, ...], lang: str | None = None) -> dict:
     """The part of the catalogue a script needs."""
     cat = catalogue(lang or pick_lang())
     return {k: v for k, v in cat.items() if k.startswith(prefixes)}
+
+
+# -- dates, numbers and plurals by Babel (CLDR data), the same in pages and documents ------------
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # en_GB: "12 March 2026", not "March 12, 2026"
+
+
+def babel_locale() -> str:
+    """Flask-Babel's locale selector: the page's language."""
+    return BABEL_LOCALES[pick_lang()]
+
+
+def long_date(value, lang: str | None = None) -> str:
+    """"2026-03-12" -> "12 mars 2026" / "12 March 2026"; "1er mars" in French. Unparsable values as typed."""
+    from datetime import date, datetime
+
+    from babel.dates import format_date
+
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value or "")[:10])
+        except ValueError:
+            return str(value or "")
+    lang = lang or pick_lang()
+    out = format_date(value, "long", locale=BABEL_LOCALES.get(lang, BABEL_LOCALES[DEFAULT]))
+    if lang == "fr" and value.day == 1 and out.startswith("1 "):
+        out = "1er " + out[2:]
+    return out

@@ -52,31 +52,37 @@ def involved_orgs(entity: str, rec: dict | None) -> list[str]:
         return [rec.get("id")]
     if entity == "organisation":
         return [rec.get("id")]
+    if entity == "device":
+        return [rec.get("organisation_id")]
     return []
 
 
-def messages_for(ev: dict, wid: str) -> list[tuple[list[str], dict]]:
-    """Plain function: the (rooms, message) pairs one journal event becomes."""
+def messages_for(ev: dict, wid: str, src: visibility.Sources | None = None) -> list[tuple[list[str], dict]]:
+    """Plain function: the (rooms, message) pairs one journal event becomes.
+
+    ``src`` looks up the records derived fields are built from (an idea's sheets)."""
     entity, rec = ev["entity"], ev["after"]
-    base = {"seq": ev["seq"], "entity": entity, "id": ev["entity_id"], "action": ev["action"]}
+    base = {"seq": ev["seq"], "entity": entity, "action": ev["action"]}
     groups: dict[str, tuple[list[str], dict]] = {}
     out = []
-    payloads = {role: visibility.for_role(entity, rec, role, None) for role in ROLE_ROOMS}
-    for role, payload in payloads.items():
-        msg = {**base, "record": payload}
-        key = repr(payload)
+    views = {role: visibility.event_view(ev, role, None, src) for role in ROLE_ROOMS}
+    for role, view in views.items():
+        key = repr(view)
         if key in groups:
             groups[key][0].append(room(wid, role))
         else:
-            groups[key] = ([room(wid, role)], msg)
+            groups[key] = ([room(wid, role)], {**base, "id": view[0], "record": view[1]})
     out.extend(groups.values())
-    public = payloads["participant"]
-    for org in involved_orgs(entity, rec):
+    public = views["participant"]
+    for org in involved_orgs(entity, rec or ev.get("before")):
         if not org:
             continue
-        own = visibility.for_role(entity, rec, "participant", org)
+        own = visibility.event_view(ev, "participant", org, src)
         if own != public:
-            out.append(([org_room(wid, org)], {**base, "record": own}))
+            out.append(([org_room(wid, org)], {**base, "id": own[0], "record": own[1]}))
+    if entity == "device" and rec:  # a phone waiting to be let in learns the answer in its own room
+        out.append(([f"{wid}:dev:{ev['entity_id']}"], {**base, "id": ev["entity_id"], "record": visibility.for_role(
+            entity, rec, "participant", rec.get("organisation_id"))}))
     return out
 
 
@@ -143,7 +149,8 @@ def publish(ws, events: list[dict]):
     flush(ws)
 
 
-def batches_for(events: list[dict], wid: str) -> list[tuple[list[str], list[dict], list[str]]]:
+def batches_for(events: list[dict], wid: str,
+                src: visibility.Sources | None = None) -> list[tuple[list[str], list[dict], list[str]]]:
     """Plain function: ``(rooms, changes, skip_rooms)`` per message of one batch.
 
     Each room gets ONE message with its changes in ``seq`` order; rooms whose
@@ -151,17 +158,24 @@ def batches_for(events: list[dict], wid: str) -> list[tuple[list[str], list[dict
     that sees more of its own records gets the participants' batch with its
     fuller records in place, as one message; its members are skipped by the
     participants' message (``skip_rooms``), so each screen always gets one
-    complete, gapless batch (never half of one if the server dies mid-send)."""
+    complete, gapless batch (never half of one if the server dies mid-send).
+    Other rooms (a phone waiting to be let in) get their own changes after
+    that, as copies of ``seq`` values their screens already have."""
+    roles = {room(wid, r) for r in ROLE_ROOMS}
+    participants = room(wid, "participant")
     per_room: dict[str, list[dict]] = {}
-    own: dict[str, dict[int, dict]] = {}
+    own: dict[str, dict[int, dict]] = {}  # org room -> {position in the participants' list: fuller change}
+    extra: dict[str, list[dict]] = {}
     org_prefix = f"{wid}:org:"
     for ev in events:
-        for rooms, msg in messages_for(ev, wid):
+        for rooms, msg in messages_for(ev, wid, src):
             for r in rooms:
-                if r.startswith(org_prefix):
-                    own.setdefault(r, {})[msg["seq"]] = msg
-                else:
+                if r in roles:
                     per_room.setdefault(r, []).append(msg)
+                elif r.startswith(org_prefix):
+                    own.setdefault(r, {})[len(per_room.get(participants, ())) - 1] = msg
+                else:
+                    extra.setdefault(r, []).append(msg)
     groups: dict[tuple, tuple[list[str], list[dict], list[str]]] = {}
     for r, msgs in per_room.items():
         key = tuple(map(id, msgs))
@@ -170,14 +184,14 @@ def batches_for(events: list[dict], wid: str) -> list[tuple[list[str], list[dict
         else:
             groups[key] = ([r], msgs, [])
     out = list(groups.values())
-    participants = room(wid, "participant")
     public = per_room.get(participants, [])
     for r, fuller in own.items():
-        out.append(([r], [fuller.get(m["seq"], m) for m in public], []))
+        out.append(([r], [fuller.get(n, m) for n, m in enumerate(public)], []))
     if own:
         for rooms, _, skip in out:
             if participants in rooms:
                 skip.extend(own)
+    out.extend(([r], msgs, []) for r, msgs in extra.items())
     return out
 
 
@@ -189,11 +203,15 @@ def _members(rooms: list[str]) -> list[str]:
 
 
 def _send(ws, events: list[dict]):
-    for rooms, changes, skip in batches_for(events, ws.id):
+    from .derived import refreshes
+
+    src = visibility.Sources(ws.store)
+    changes = [x for e in events for x in (e, *refreshes(ws.store, [e]))]  # derived fields keep their seq
+    for rooms, batch, skip in batches_for(changes, ws.id, src):
         extra = {"skip_sid": _members(skip)} if skip else {}
-        socketio.emit("changes", {"changes": changes}, to=rooms, **extra)
+        socketio.emit("changes", {"changes": batch}, to=rooms, **extra)
         sent_batches["messages"] += 1
-        sent_batches["changes"] += len(changes)
+        sent_batches["changes"] += len(batch)
     _publish_suggestions(ws, events)
     _schedule_stats(ws)
 

@@ -34,7 +34,7 @@ import sqlite_utils
 from . import journal, workers
 from .journal import now_iso
 
-SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings
+SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings, organiser contact
 
 # Column definitions per table. JSON-valued columns are listed in JSON_COLUMNS.
 COMMON = {"created_at": str, "updated_at": str, "version": int}
@@ -44,12 +44,15 @@ TABLES = {
         "id": str, "code": str, "name": str, "date": str, "venue": str,
         "zones": str, "password_hash": str, "intake_open": int, "phase": str,
         "projector_token": str, "categories_extra": str, "timezone": str,
+        # who to contact about the workshop, and its logo (bytes in ``blobs``, by SHA-256)
+        "organiser_name": str, "organiser_email": str, "organiser_phone": str,
+        "logo_sha": str, "logo_type": str,
     },
     "organisations": {
         "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,
         "postcode": str, "zone": str, "contact_name": str, "email": str,
         "phone": str, "consent": int, "presence": str, "table_no": int,
-        "hidden": int,
+        "hidden": int, "join_code": str,
     },
     "sheets": {
         "id": str, "organisation_id": str, "kind": str, "paper_no": str,
@@ -71,7 +74,7 @@ TABLES = {
         "notes": str, "comment": str, "impact_tonnes": float,
         "impact_euros": float, "impact_co2": float, "co2_factor": float,
         "impact_jobs": float, "hidden": int, "merged_into": str,
-        "author": str, "author_label": str, "table_no": int, "followup": int,
+        "author": str, "author_label": str, "table_no": int, "followup": int, "title_auto": int,
     },
     # -- follow-up after the afternoon (app/followup)
     "contacts": {
@@ -95,7 +98,7 @@ TABLES = {
         "id": str, "name": str, "table_no": int, "code": str, "revoked": int, "email": str,
     },
     "devices": {
-        "id": str, "organisation_id": str, "revoked": int,
+        "id": str, "organisation_id": str, "revoked": int, "state": str, "label": str,
     },
     # B2B meetings (app/services/meetings.py): the set-up, places, who is there when, the meetings
     "b2b_setup": {
@@ -223,6 +226,9 @@ def _add_missing(db: sqlite_utils.Database):
     # The column mapping chosen for a file's headers, offered again for the next file with the same headers.
     db["import_mappings"].create({"signature": str, "kind": str, "mapping": str, "updated_at": str},
                                  pk="signature", if_not_exists=True)
+    # Content-addressed files (a workshop's logo): kept out of records so the journal stays small.
+    db["blobs"].create({"sha": str, "content_type": str, "data": bytes, "created_at": str}, pk="sha",
+                       if_not_exists=True)
 
 
 _one = journal.one
@@ -256,6 +262,15 @@ class Tx:
     def scalar(self, sql: str, params=()):
         row = _one(self.conn, sql, params)
         return row[0] if row else None
+
+    def put_blob(self, data: bytes, content_type: str) -> str:
+        """Store bytes by their SHA-256 (no journal event: the record that points to them has one)."""
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        self.conn.execute("INSERT OR IGNORE INTO blobs (sha, content_type, data, created_at) VALUES (?,?,?,?)",
+                          [sha, content_type, data, now_iso()])
+        return sha
 
     def insert(self, entity: str, row: dict, action: str = "create") -> dict:
         table = ENTITY_TABLE[entity]
@@ -293,6 +308,16 @@ class Tx:
         after = self.get(entity, id_)
         self._journal(action, entity, id_, before, after)
         return after
+
+    def delete(self, entity: str, id_: str, action: str = "delete") -> dict:
+        """Remove a row; the journal keeps what it was (``before``), screens get ``record: None``."""
+        table = ENTITY_TABLE[entity]
+        before = self.store.get(entity, id_)
+        if before is None:
+            raise NotFound(entity)
+        self.conn.execute(f"DELETE FROM [{table}] WHERE id = ?", [id_])
+        self._journal(action, entity, id_, before, None)
+        return before
 
 
 class _Write:
@@ -379,6 +404,12 @@ class Store:
         table = ENTITY_TABLE[entity]
         sql = f"SELECT * FROM [{table}]" + (f" WHERE {where}" if where else "") + f" ORDER BY {order}"
         return self.rows(sql, params)
+
+    def blob(self, sha: str):
+        """``(bytes, content_type)`` of a stored blob, or None."""
+        with self._reader() as conn:
+            row = _one(conn, "SELECT data, content_type FROM blobs WHERE sha = ?", [sha])
+        return (bytes(row[0]), row[1]) if row else None
 
     def scalar(self, sql: str, params=()):
         with self._reader() as conn:

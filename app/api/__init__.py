@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import auth
 from ..i18n import t
 from ..rules import visibility
 from ..rules import validation as V
 from ..services import ServiceError, authorize, check, facilitators, ideas, organisations, sheets, workshops
-from . import ratelimit
+from . import body, ratelimit
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,24 +26,25 @@ def registry():
     return current_app.extensions["registry"]
 
 
-def error_response(exc: ServiceError, role: str = "anonymous", org=None):
+def error_response(exc: ServiceError, role: str = "anonymous", org=None, src=None):
     body = {"error": t(exc.key, **exc.params), "code": exc.key}
     if exc.fields:
         body["fields"] = {k: t(v[0], **v[1]) for k, v in exc.fields.items()}
     if exc.current is not None and exc.entity:
-        body["current"] = visibility.for_role(exc.entity, exc.current, role, org)
+        body["current"] = visibility.for_role(exc.entity, exc.current, role, org, src)
     return jsonify(body), exc.status
 
 
 def json_body():
-    if request.method in ("POST", "PATCH", "PUT") and not request.is_json:
+    """The request's JSON body, read by :mod:`app.api.body` (depth, size and text checked); ``{}`` for reads."""
+    if request.method not in ("POST", "PATCH", "PUT", "DELETE"):
+        return {}
+    if not request.is_json:
         raise ServiceError(415, "err.json_only")
-    data = request.get_json(silent=True)
-    if data is None:
-        data = {} if request.method == "GET" else None
-    if data is None:
-        raise ServiceError(400, "err.body")
-    return data
+    try:
+        return body.parse(request.get_data(cache=True))
+    except body.BodyError as exc:
+        raise ServiceError(exc.status, exc.key, fields={k: (v, {}) for k, v in exc.fields.items()}) from None
 
 
 def endpoint(entity: str | None = None, rate: str | None = None):
@@ -52,7 +53,7 @@ def endpoint(entity: str | None = None, rate: str | None = None):
     def deco(fn):
         @wraps(fn)
         def wrapper(wid, **kw):
-            actor = auth.ANON
+            actor, ws = auth.ANON, None
             try:
                 ws = workshops.require_workshop(registry(), wid)
                 actor = auth.actor(ws)
@@ -61,11 +62,15 @@ def endpoint(entity: str | None = None, rate: str | None = None):
                 data = json_body()
                 out = fn(ws, actor, data, **kw)
             except ServiceError as exc:
-                return error_response(exc, actor["role"], actor.get("org"))
+                return error_response(exc, actor["role"], actor.get("org"),
+                                      visibility.Sources(ws.store) if ws is not None else None)
+            if isinstance(out, tuple) and isinstance(out[0], Response):  # an answer already made (body, status)
+                return out
             if isinstance(out, tuple):
                 rec, seq = out
                 if entity and rec is not None:
-                    rec = visibility.for_role(entity, rec, actor["role"], actor.get("org"))
+                    rec = visibility.for_role(entity, rec, actor["role"], actor.get("org"),
+                                              visibility.Sources(ws.store))
                 return jsonify({"record": rec, "seq": seq}), 200
             return jsonify(out)
 
@@ -144,10 +149,18 @@ def events(ws, actor, data):
 @bp.post("/w/<wid>/organisations")
 @endpoint("organisation", rate="write")
 def create_organisation(ws, actor, data):
+    if not (isinstance(data, dict) and isinstance(data.get("id"), str) and ws.store.get("organisation", data["id"])):
+        ratelimit.check_org_create(ws.id, actor)  # a retried create is not a new one
     rec, seq = organisations.create(ws, actor, data)
     if actor["role"] == "participant":
         auth.sign_in(ws, "participant", actor["device"])
     return rec, seq
+
+
+@bp.get("/w/<wid>/organisations/suggest")
+@endpoint()
+def suggest_organisations(ws, actor, data):
+    return {"matches": organisations.suggest(ws, actor, request.args.get("name"))}
 
 
 @bp.patch("/w/<wid>/organisations/<oid>")
@@ -159,10 +172,37 @@ def update_organisation(ws, actor, data, oid):
 @bp.post("/w/<wid>/join")
 @endpoint("organisation", rate="write")
 def join(ws, actor, data):
+    """200 with the organisation when the phone is in; 202 with ``request`` while it waits for consent."""
     authorize(ws, actor, "organisation.join")
-    dev, seq = organisations.join(ws, actor, check(V.JOIN, data)["organisation_id"])
+    clean = check(V.JOIN, data)
+    if clean.get("code") is not None:
+        ratelimit.check_join_code(ws.id, actor)
+    dev, seq = organisations.join(ws, actor, clean)
     auth.sign_in(ws, "participant", dev["id"])
-    return ws.store.get("organisation", dev["organisation_id"]), seq
+    org = ws.store.get("organisation", dev["organisation_id"])
+    if dev.get("state") == "pending":
+        request_view = visibility.for_role("device", dev, "participant", dev["organisation_id"])
+        return jsonify({"record": visibility.for_role("organisation", org, "participant", None),
+                        "request": request_view, "seq": seq}), 202
+    return org, seq
+
+
+@bp.post("/w/<wid>/join-requests/<did>")
+@endpoint("device")
+def answer_join(ws, actor, data, did):
+    return organisations.admit(ws, actor, did, data)
+
+
+@bp.post("/w/<wid>/organisations/<oid>/merge")
+@endpoint("organisation")
+def merge_organisation(ws, actor, data, oid):
+    return organisations.merge(ws, actor, oid, data)
+
+
+@bp.post("/w/<wid>/organisations/<oid>/delete")
+@endpoint("organisation")
+def delete_organisation(ws, actor, data, oid):
+    return organisations.delete(ws, actor, oid, data)
 
 
 @bp.post("/w/<wid>/sheets")

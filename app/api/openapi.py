@@ -72,6 +72,17 @@ def op(summary, schema=None, params=(), ok=WRITE_OK, tag="write", status="200"):
     return o
 
 
+def _join_op() -> dict:
+    o = op("A participant's phone picks its organisation: in at once (first phone, or with the short code), "
+           "or asks and waits for consent (202)", V.JOIN)
+    o["responses"]["202"] = {"description": "Asked: waiting for a member, a facilitator or the organiser.",
+                             "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                 "record": {"type": "object", "nullable": True},
+                                 "request": {"type": "object", "nullable": True},
+                                 "seq": {"type": "integer"}}, "required": ["request", "seq"]}}}}
+    return o
+
+
 def followup_paths() -> dict:
     """The follow-up routes (app/api/followup.py)."""
     iid = [_id("iid")]
@@ -112,6 +123,10 @@ def document() -> dict:
                                           tag="read", params=[{"name": "since", "in": "query", "required": False,
                                                                "schema": {"type": "integer", "minimum": 0}}])},
         "/api/w/{wid}/organisations": {"post": op("Create an organisation", V.ORGANISATION_CREATE)},
+        "/api/w/{wid}/organisations/suggest": {"get": op(
+            "Existing organisations close to a name (accents, case, punctuation, legal forms ignored)", ok=ANY_OK,
+            tag="read", params=[{"name": "name", "in": "query", "required": True,
+                                 "schema": {"type": "string", "maxLength": 120}}])},
         "/api/w/{wid}/organisations/{oid}": {"patch": op("Edit an organisation", V.ORGANISATION_UPDATE,
                                                          [_id("oid")])},
         "/api/w/{wid}/sheets": {"post": op("Create a sheet (offer or need)", V.SHEET_CREATE)},
@@ -130,7 +145,13 @@ def document() -> dict:
         "/api/w/{wid}/undo": {"post": op("Undo the caller's last move", V.UNDO)},
         "/api/w/{wid}/b2b": {"get": op("Selected B2B ideas with contacts", ok=ANY_OK, tag="read")},
         "/api/w/{wid}/facilitators": {"post": op("Create a facilitator code", V.FACILITATOR_CREATE)},
-        "/api/w/{wid}/join": {"post": op("A participant's phone picks its organisation", V.JOIN, ok=WRITE_OK)},
+        "/api/w/{wid}/join": {"post": _join_op()},
+        "/api/w/{wid}/join-requests/{did}": {"post": op("Let a phone that asked into the organisation, or not",
+                                                         V.ADMIT, [_id("did")])},
+        "/api/w/{wid}/organisations/{oid}/merge": {"post": op("Merge an organisation created by mistake into "
+                                                              "another", V.ORG_MERGE, [_id("oid")])},
+        "/api/w/{wid}/organisations/{oid}/delete": {"post": op("Delete an organisation created by mistake, with "
+                                                               "its sheets", V.ORG_DELETE, [_id("oid")])},
         "/api/w/{wid}/logout": {"post": op("Sign this browser out of the workshop", V.EMPTY, ok=ANY_OK, tag="auth")},
         "/api/w/{wid}/facilitators/{fid}/revoke": {"post": op("Revoke or reinstate a facilitator code", V.REVOKE,
                                                               [_id("fid")])},

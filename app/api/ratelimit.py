@@ -27,7 +27,12 @@ DEFAULTS = {
     "login": (10, 300),      # 10 tries per 5 minutes per address, then locked out
     "workshop": (20, 3600),  # 20 workshops an hour per address
     "socket": (60, 10),      # 60 socket messages per 10 s per connection
+    "org": (5, 600),         # organisations created by one phone per 10 minutes
+    "org_ip": (20, 600),     # organisations created by phones of one address per 10 minutes
+    "join_code": (10, 300),  # organisation short codes tried per phone or address per 5 minutes
 }
+# Off with ``write`` (``--no-rate-limits``) unless set on their own.
+FOLLOW_WRITE = ("write_ip", "org", "org_ip", "join_code")
 _hits: dict[tuple, deque] = defaultdict(deque)
 _lock = threading.Lock()
 
@@ -36,7 +41,7 @@ def limits(kind):
     conf = (current_app.config.get("RATE_LIMITS") or {}) if has_app_context() else {}
     if kind in conf:
         return conf[kind]
-    if kind == "write_ip" and "write" in conf and not conf["write"]:
+    if kind in FOLLOW_WRITE and "write" in conf and not conf["write"]:
         return None  # rate limits off
     if kind == "socket" and conf and all(not v for v in conf.values()):
         return None
@@ -78,6 +83,18 @@ def check_request(kind: str, wid: str, actor: dict):
         check("write", wid, actor.get("id") or addr)
         return check("write_ip", wid, addr)
     return check(kind, wid, actor.get("id") or addr)
+
+
+def check_org_create(wid: str, actor: dict):
+    """A phone creates its organisation once, maybe twice: a script creating hundreds is stopped."""
+    if actor.get("role") == "participant":
+        check("org", wid, actor.get("phone") or actor.get("device") or actor.get("id"))
+        check("org_ip", wid, request.remote_addr)
+
+
+def check_join_code(wid: str, actor: dict):
+    check("join_code", wid, actor.get("phone") or actor.get("device") or actor.get("id"))
+    check("join_code", wid, request.remote_addr)
 
 
 def success(kind: str, wid: str, who):

@@ -44,11 +44,12 @@ class Export:
 
 
 def filename(ws, fmt: str, lang: str = "fr", *, suffix: str = "") -> str:
-    from .data import slug
+    """"<workshop name, cut at a word>-<document>[-variant].<ext>": every document its own name."""
+    from .data import short_slug
 
     ext, _, fr, en = FORMATS[fmt]
     info = ws.store.workshop() or {}
-    base = slug(info.get("name") or ws.code, 40)
+    base = short_slug(info.get("name") or ws.code, 40)
     return f"{base}-{fr if lang == 'fr' else en}{suffix}.{ext}"
 
 
@@ -68,7 +69,8 @@ def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, editi
         from .pdf_book import book
 
         body = book(ws, lang=lang, edition=edition, group_by=group_by)
-        suffix = "-public" if edition == "public" else ""
+        suffix = ("-public" if edition == "public" else "") + (
+            ("-par-categorie" if lang == "fr" else "-by-category") if group_by == "category" else "")
     elif fmt == "org-reports":
         from .pdf_reports import org_reports_zip
 

@@ -17,12 +17,6 @@ from .. import i18n
 LANGS = ("fr", "en")
 NBSP = "\u00a0"
 
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-}
 STATUS_ORDER = ["new", "explore", "soon", "abandoned", "done"]
 
 
@@ -62,8 +56,14 @@ def typo(text: str | None, lang: str = "fr") -> str:
     return _TYPO_AFTER.sub(r"\1" + NBSP, text)
 
 
+BABEL_LOCALE = i18n.BABEL_LOCALES
+
+
 def fmt_number(x, lang: str = "fr", decimals: int = 2) -> str:
-    """1234.5 -> "1 234,5" (fr, U+00A0 as thousands separator) or "1,234.5" (en)."""
+    """1234.5 -> "1 234,5" (fr) or "1,234.5" (en), by Babel (CLDR). French groups use U+00A0, not
+    CLDR's narrow U+202F, which the PDF fonts lack."""
+    from babel.numbers import format_decimal
+
     if x is None or x == "":
         return ""
     try:
@@ -72,14 +72,20 @@ def fmt_number(x, lang: str = "fr", decimals: int = 2) -> str:
         return str(x)
     if x != x or x in (float("inf"), float("-inf")):
         return ""
-    s = f"{x:,.{decimals}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    if s in ("-0", ""):
-        s = "0"
-    if norm_lang(lang) == "fr":
-        s = s.replace(",", NBSP).replace(".", ",")
-    return s
+    x = round(x, decimals)
+    if x == 0:
+        x = 0.0  # no "-0"
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(x, pattern, locale=BABEL_LOCALE[norm_lang(lang)]).replace("\u202f", NBSP)
+
+
+def plural(key: str, n, lang: str = "fr", **params) -> str:
+    """The catalogue entry ``<key>.one`` or ``<key>.other`` for ``n``, chosen by Babel's CLDR
+    plural rules (French: 0 and 1 are singular; English: only 1)."""
+    from babel import Locale
+
+    form = Locale.parse(BABEL_LOCALE[norm_lang(lang)]).plural_form(abs(n or 0))
+    return t(f"{key}.{'one' if form == 'one' else 'other'}", lang, n=fmt_number(n, lang), **params)
 
 
 def parse_date(value) -> date | None:
@@ -109,13 +115,10 @@ def parse_dt(value) -> datetime | None:
 
 
 def fmt_date(value, lang: str = "fr") -> str:
-    """"2026-11-26" -> "26 novembre 2026" / "26 November 2026"; "1er" for the first of the month in French."""
-    d = parse_date(value)
-    if d is None:
+    """"2026-03-12" -> "12 mars 2026" / "12 March 2026" (Babel, CLDR long format)."""
+    if parse_date(value) is None:
         return str(value or "")
-    lang = norm_lang(lang)
-    day = "1er" if (lang == "fr" and d.day == 1) else str(d.day)
-    return f"{day} {MONTHS[lang][d.month - 1]} {d.year}"
+    return i18n.long_date(parse_date(value), norm_lang(lang))
 
 
 def fmt_datetime(value, lang: str = "fr") -> str:
@@ -149,6 +152,15 @@ def slug(text, max_len: int = 60) -> str:
                  .replace("ß", "ss"))
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
     return (s[:max_len].strip("-")) or "x"
+
+
+def short_slug(text, max_len: int = 40) -> str:
+    """A slug of at most ``max_len`` characters, cut at a word boundary ("atelier-de-detection")."""
+    s = slug(text, 10 ** 6)
+    if len(s) <= max_len:
+        return s
+    cut = s[:max_len + 1].rsplit("-", 1)[0] if "-" in s[:max_len + 1] else s[:max_len]
+    return cut.strip("-") or s[:max_len]
 
 
 # -- the snapshot --------------------------------------------------------------
@@ -195,6 +207,9 @@ class Data:
     def number(self, x) -> str:
         return fmt_number(x, self.lang)
 
+    def plural(self, key, n, **params) -> str:
+        return plural(key, n, self.lang, **params)
+
     def org_name(self, org_id) -> str:
         o = self.orgs_by_id.get(org_id)
         return (o or {}).get("name") or ""
@@ -215,6 +230,20 @@ class Data:
         if q is None or q == "":
             return ""
         return f"{self.number(q)}{NBSP}{unit}" if unit else self.number(q)
+
+    def organiser_contact(self) -> str:
+        """"Name · email · phone" of whoever organises the workshop ("" when none was given)."""
+        w = self.workshop
+        return " · ".join(x for x in (w.get("organiser_name"), w.get("organiser_email"),
+                                      (w.get("organiser_phone") or "").replace(" ", NBSP)) if x)
+
+    def logo(self) -> bytes | None:
+        """The workshop's logo (PNG bytes) or None."""
+        sha = self.workshop.get("logo_sha")
+        if not sha or self._store is None:
+            return None
+        found = self._store.blob(sha)
+        return found[0] if found else None
 
     # filters used by several documents
     def live_orgs(self) -> list:
@@ -394,12 +423,14 @@ def idea_title(d: Data, idea, viewer) -> str:
     return title
 
 
-def idea_parties(d: Data, idea, *, limit: int = 8) -> str:
-    """"Provider → Receiver" for an exchange, "A, B, C" for a pooling (at most ``limit`` names)."""
+def idea_parties(d: Data, idea, *, limit: int | None = None) -> str:
+    """"Provider → Receiver" for an exchange, "A, B, C" for a pooling (every name unless ``limit``)."""
     ids = idea.get("org_ids") or []
     names = [d.org_name(o) or "?" for o in ids]
     if idea.get("kind") == "exchange" and len(names) == 2:
         return f"{names[0]} → {names[1]}"
+    if limit is None:
+        return ", ".join(names)
     extra = len(names) - limit
     shown = ", ".join(names[:limit])
     return shown + (" " + d.t("exp.more_orgs", n=extra) if extra > 0 else "")

@@ -81,7 +81,7 @@ def idea_grid(d: D.Data, ideas, viewer, *, b2b=False) -> Grid:
                     if extra:
                         line += f" — {extra}"
                 parties.append(clean(line))
-            rows.append([str(i["ref"]), title, "\n".join(parties[:8]), clean(d.label("status", i.get("status"))),
+            rows.append([str(i["ref"]), title, "\n".join(parties), clean(d.label("status", i.get("status"))),
                          clean(i.get("meeting_slot")), clean(d.fac_name(i.get("facilitator_id")))])
         else:
             rows.append([str(i["ref"]), title, clean(D.idea_parties(d, i)), c(d, D.idea_resource(d, i, viewer)),
@@ -96,7 +96,7 @@ def idea_grid(d: D.Data, ideas, viewer, *, b2b=False) -> Grid:
         cols = [(d.t("exp.col.no"), 0.05, CELL_MUTED), (d.t("exp.col.idea"), 0.27, CELL_B),
                 (d.t("exp.col.orgs"), 0.21, CELL), (d.t("exp.col.resource"), 0.17, CELL),
                 (d.t("exp.col.facilitator"), 0.14, CELL), (d.t("exp.col.next_step"), 0.16, CELL)]
-    return Grid(cols, rows, max_lines=14, row_marks=marks)
+    return Grid(cols, rows, row_marks=marks)
 
 
 def suggestion_grid(d: D.Data) -> Grid:
@@ -143,7 +143,8 @@ def cover(d: D.Data, edition: str, *, title_key="exp.book.title") -> list:
     for st in D.STATUS_ORDER:
         if st == "done" and not k["by_status"].get("done"):
             continue
-        items.append((n(k["by_status"].get(st, 0)), d.label("status", st), d.t("exp.fig.ideas")))
+        items.append((n(k["by_status"].get(st, 0)), d.plural(f"status_n.{st}", k["by_status"].get(st, 0)),
+                      d.t("exp.fig.ideas")))
     story.append(Figures([(a, clean(b), clean(x)) for a, b, x in items]))
     story.append(Spacer(1, 14))
     story.append(Block([(SMALL, clean(d.t("exp.book.generated", date=D.fmt_datetime(datetime.now(), d.lang))))],
@@ -214,7 +215,8 @@ def book(source, *, lang: str = "fr", edition: str = "organiser", group_by: str 
     for st in statuses:
         items = by_status.get(st, [])
         key = f"s_{st}"
-        name = clean(f"{d.label('status', st)} ({len(items)})")
+        label = d.plural(f"status_n.{st}", len(items)) if st in D.STATUS_ORDER else d.label("status", st)
+        name = clean(f"{label} ({d.number(len(items))})")
         toc.append((1, name, key))
         body += [CondPageBreak(4 * cm), Heading(name, 1, key)]
         body.append(idea_grid(d, items, viewer) if items else Block([(SMALL, clean(d.t("exp.no_ideas")))], keep=1))

@@ -500,16 +500,50 @@ class Block(Flowable):
         t.close()
 
 
+def logo_size(png: bytes, max_w: float, max_h: float) -> tuple[float, float]:
+    """The logo's drawn size: its aspect ratio kept, within max_w × max_h points."""
+    from reportlab.lib.utils import ImageReader
+
+    iw, ih = ImageReader(io.BytesIO(png)).getSize()
+    k = min(max_w / iw, max_h / ih)
+    return iw * k, ih * k
+
+
+def draw_logo(canv, png: bytes | None, x_right: float, y_top: float, max_w: float, max_h: float) -> float:
+    """Draw the logo with its top-right corner at (x_right, y_top); returns its height (0 without logo)."""
+    if not png:
+        return 0.0
+    from reportlab.lib.utils import ImageReader
+
+    w, h = logo_size(png, max_w, max_h)
+    canv.drawImage(ImageReader(io.BytesIO(png)), x_right - w, y_top - h, w, h, mask="auto")
+    return h
+
+
+def logo_flowable(png: bytes | None, max_w: float = 4.5 * cm, max_h: float = 1.8 * cm):
+    """The logo as a right-aligned flowable for the top of a document, or None."""
+    if not png:
+        return None
+    from reportlab.platypus import Image
+
+    w, h = logo_size(png, max_w, max_h)
+    img = Image(io.BytesIO(png), width=w, height=h)
+    img.hAlign = "RIGHT"
+    return img
+
+
 class Grid(Flowable):
     """A table of pre-wrapped cells with a header row repeated on every page.
 
     ``columns``: [(header, width_fraction, style)], ``rows``: lists of cleaned strings.
-    Rows never split (cells are bounded by ``max_lines``); the table splits between
-    rows in O(rows on the page) thanks to prefix sums of the row heights."""
+    Rows never split; a cell is cut (with "…") only past ``max_lines``, which is chosen so
+    a row always fits a page. A column is widened (the others give way) so that no header
+    word is broken ("Animateur·rice" stays whole). The table splits between rows in
+    O(rows on the page) thanks to prefix sums of the row heights."""
 
     PAD = 3.0
 
-    def __init__(self, columns, rows, *, max_lines=12, header_style=None, zebra=True, row_marks=None):
+    def __init__(self, columns, rows, *, max_lines=60, header_style=None, zebra=True, row_marks=None):
         super().__init__()
         self.columns = columns
         self.rows = rows
@@ -525,7 +559,7 @@ class Grid(Flowable):
         if self._w == avail and self._shared is not None:
             return
         pad = self.PAD
-        widths = [avail * frac for _, frac, _ in self.columns]
+        widths = self._widths(avail)
         head = [wrap(h, self.hstyle.font, self.hstyle.size, w - 2 * pad, 3) for (h, _, _), w in
                 zip(self.columns, widths)]
         head_h = max(len(x) for x in head) * self.hstyle.leading + 2 * pad
@@ -540,6 +574,27 @@ class Grid(Flowable):
             prefix.append(prefix[-1] + h)
         self._shared = (widths, head, head_h, cells, prefix)
         self._w = avail
+
+    def _widths(self, avail) -> list[float]:
+        """Column widths from the fractions, each at least its longest header word."""
+        hs = self.hstyle
+        widths = [avail * frac for _, frac, _ in self.columns]
+        need = [max((width(w, hs.font, hs.size) for w in h.split()), default=0) + 2 * self.PAD + 0.5
+                for h, _, _ in self.columns]
+        for _ in range(len(widths)):
+            short = [k for k, (w, n) in enumerate(zip(widths, need)) if w < n]
+            if not short:
+                break
+            missing = sum(need[k] - widths[k] for k in short)
+            for k in short:
+                widths[k] = need[k]
+            donors = [k for k in range(len(widths)) if k not in short and widths[k] > need[k]]
+            spare = sum(widths[k] - need[k] for k in donors)
+            if spare <= 0:
+                break
+            for k in donors:
+                widths[k] -= missing * (widths[k] - need[k]) / spare
+        return widths
 
     def _piece(self, start, end):
         g = Grid(self.columns, self.rows, max_lines=self.max_lines, header_style=self.hstyle, zebra=self.zebra,

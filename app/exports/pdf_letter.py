@@ -9,29 +9,29 @@ from reportlab.platypus import CondPageBreak
 
 from . import data as D
 from .pdf_book import NEED_BAR, OFFER_BAR, c
-from .pdf_common import ACCENT, BOLD, FONT, INK, MUTED, SMALL, Block, Heading, Style, build, clean, truncate
+from .pdf_common import ACCENT, BOLD, FONT, INK, MUTED, SMALL, Block, Heading, Style, build, clean, logo_flowable
 
 ITEM_TITLE = Style(BOLD, 9.5)
 ITEM_BODY = Style(FONT, 8.5)
-MAX_DESC = 280
 
 
 def letter(source, *, lang: str = "fr", contact: str | None = None) -> bytes:
     """The letter as PDF bytes (``application/pdf``). ``contact``: how to reach the organiser
-    (an email address, a phone), printed under the introduction."""
+    (an email address, a phone), printed under the introduction; by default the workshop's
+    organiser contact (name, email, phone)."""
     d = D.ensure(source, lang)
     w = d.workshop
     sheets = [s for s in d.sheets if d.sheet_public(s) and s.get("state") == "open"]
-    story = [
+    contact = contact or d.organiser_contact()
+    story = [x for x in [logo_flowable(d.logo())] if x] + [
         Block([(Style(BOLD, 10, color=MUTED), clean(" · ".join(x for x in (
             w.get("name") or "", d.date(w.get("date"))) if x)))], keep=1, space_after=2),
         Heading(clean(d.t("exp.letter.title")), 0, "top", size=19),
         Block([(Style(FONT, 9.5, color=INK), c(d, d.t("exp.letter.intro", name=w.get("name") or "")))], keep=1,
               space_after=4),
     ]
-    if contact:
-        story.append(Block([(Style(BOLD, 9.5, color=ACCENT), c(d, d.t("exp.letter.contact", contact=contact)))],
-                           keep=1, space_after=6))
+    how = d.t("exp.letter.how_with", contact=contact) if contact else d.t("exp.letter.how_without")
+    story.append(Block([(Style(BOLD, 9.5, color=ACCENT), c(d, how))], keep=1, space_after=6))
     if not sheets:
         story.append(Block([(SMALL, clean(d.t("exp.letter.empty")))], keep=1))
     by_cat: dict = {}
@@ -58,7 +58,7 @@ def letter(source, *, lang: str = "fr", contact: str | None = None) -> bytes:
                 meta = " · ".join(x for x in (who, d.label("sub", s.get("subcategory")), d.quantity(s),
                                              d.label("freq", s.get("frequency")), d.label("terms", s.get("terms")),
                                              d.t("exp.ref", n=s["ref"])) if x)
-                desc = truncate(c(d, s.get("description"), multiline=False), MAX_DESC)
+                desc = c(d, s.get("description"), multiline=False)
                 story.append(Block([(ITEM_TITLE, c(d, s.get("title"))), (SMALL, clean(meta)), (ITEM_BODY, desc)],
                                    bar=bar, keep=2, space_after=6))
     footer = " — ".join(x for x in (d.t("exp.letter.title"), w.get("name") or "", d.date(w.get("date"))) if x)

@@ -18,7 +18,8 @@ from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.units import cm
 
 from . import data as D
-from .pdf_common import ACCENT, BOLD, FONT, INK, MUTED, RULE, RefCanvas, Text, clean, fill_rect, fit, wrap
+from .pdf_common import (ACCENT, BOLD, FONT, INK, MUTED, RULE, RefCanvas, Text, clean, draw_logo, fill_rect, fit,
+                         logo_size, wrap)
 
 SIZES = {"A4": A4, "A3": A3}
 
@@ -90,8 +91,13 @@ def _poster_page(canv, d: D.Data, base_url: str, pw: float, ph: float):
     cx = pw / 2
     mw = pw - 3 * cm
     fill_rect(canv, 0, ph - 1.2 * cm, pw, 1.2 * cm, ACCENT)
+    png = d.logo()
+    lh = 0.0
+    if png:  # centred under the band; the rest moves down by its height
+        lw, _ = logo_size(png, 5 * cm, 1.8 * cm)
+        lh = draw_logo(canv, png, cx + lw / 2, ph - 1.6 * cm, 5 * cm, 1.8 * cm) + 0.3 * cm
     t = Text(canv)
-    y = ph - 3.2 * cm
+    y = ph - 3.2 * cm - lh
     y = _lines(t, w.get("name"), BOLD, 26, cx, y, mw, ACCENT, 3)
     when = " · ".join(x for x in (d.date(w.get("date")), w.get("venue") or "") if x)
     y = _lines(t, when, FONT, 13, cx, y - 2, mw, MUTED, 2)
@@ -105,7 +111,10 @@ def _poster_page(canv, d: D.Data, base_url: str, pw: float, ph: float):
     y = _lines(t, d.typo(d.t("exp.poster.code", code=spaced(w.get("code") or ""))), BOLD, 24, cx, y - 12, mw,
                ACCENT, 1)
     check = f"{(base_url or '').rstrip('/')}/w/{w.get('code') or ''}/check"
-    _lines(t, d.typo(d.t("exp.poster.check", url=short(check))), FONT, 11, cx, y - 10, mw, MUTED, 2)
+    y = _lines(t, d.typo(d.t("exp.poster.check", url=short(check))), FONT, 11, cx, y - 10, mw, MUTED, 2)
+    contact = d.organiser_contact()
+    if contact:
+        _lines(t, d.typo(d.t("exp.poster.contact", contact=contact)), FONT, 11, cx, y - 4, mw, MUTED, 3)
     t.close()
 
 
@@ -140,7 +149,9 @@ def _tent_half(canv, d: D.Data, base_url: str, table, pw: float, hh: float):
     for ln in wrap(clean(short(url)), FONT, 12, tw, 2):
         t.draw(left, y, ln, FONT, 12, MUTED)
         y -= 15
-    t.draw(left, 1.4 * cm, fit(clean(w.get("name")), FONT, 10, tw), FONT, 10, MUTED)
+    name = wrap(clean(w.get("name")), FONT, 10, tw)  # whole, on as many lines as it takes
+    for k, ln in enumerate(name):
+        t.draw(left, 1.4 * cm + (len(name) - 1 - k) * 12.5, ln, FONT, 10, MUTED)
     t.close()
 
 

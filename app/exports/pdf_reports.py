@@ -11,7 +11,7 @@ from reportlab.lib.units import cm
 
 from . import data as D
 from .pdf_book import CELL, CELL_B, CELL_MUTED, c, org_meta, sheet_block
-from .pdf_common import BOLD, FONT, MUTED, SMALL, Block, Grid, Heading, Style, build, clean
+from .pdf_common import ACCENT, BOLD, FONT, MUTED, SMALL, Block, Grid, Heading, Style, build, clean, logo_flowable
 
 
 def _counterparts(d: D.Data, org_id, ideas) -> list:
@@ -26,9 +26,7 @@ def _counterparts(d: D.Data, org_id, ideas) -> list:
 
 
 def _with(d: D.Data, org_id, idea) -> str:
-    names = [d.org_name(o) for o in idea.get("org_ids") or [] if o != org_id]
-    extra = len(names) - 8
-    return ", ".join(names[:8]) + (" " + d.t("exp.more_orgs", n=extra) if extra > 0 else "")
+    return ", ".join(d.org_name(o) for o in idea.get("org_ids") or [] if o != org_id)
 
 
 def story_for(d: D.Data, org: dict) -> list:
@@ -36,10 +34,14 @@ def story_for(d: D.Data, org: dict) -> list:
     viewer = org_id
     w = d.workshop
     name = clean(org.get("name"))
-    story = [Block([(Style(BOLD, 10, color=MUTED), clean(" · ".join(x for x in (
+    contact = d.organiser_contact()
+    story = [x for x in [logo_flowable(d.logo())] if x] + [Block([(Style(BOLD, 10, color=MUTED), clean(" · ".join(x for x in (
         w.get("name") or "", d.date(w.get("date")), w.get("venue") or "") if x)))], keep=1, space_after=4),
         Heading(clean(d.t("exp.report.title", org=org.get("name") or "")), 0, "top", size=18, toc_title=name),
-        Block([(SMALL, org_meta(d, org, D.ORGANISER_VIEW))], keep=1, space_after=10)]
+        Block([(SMALL, org_meta(d, org, D.ORGANISER_VIEW))], keep=1, space_after=6)]
+    if contact:
+        story.append(Block([(Style(BOLD, 9.5, color=ACCENT), c(d, d.t("exp.report.your_contact", contact=contact)))],
+                           keep=1, space_after=10))
 
     sheets = [s for s in d.sheets_by_org.get(org_id, []) if not s.get("hidden")]
     sheets.sort(key=lambda s: (s.get("kind") != "offer", s["ref"]))
@@ -64,7 +66,7 @@ def story_for(d: D.Data, org: dict) -> list:
         cols = [(d.t("exp.col.no"), 0.05, CELL_MUTED), (d.t("exp.col.idea"), 0.27, CELL_B),
                 (d.t("exp.col.counterpart"), 0.2, CELL), (d.t("exp.col.resource"), 0.18, CELL),
                 (d.t("exp.col.status"), 0.12, CELL), (d.t("exp.col.next_step"), 0.18, CELL)]
-        story.append(Grid(cols, rows, max_lines=14))
+        story.append(Grid(cols, rows))
     else:
         story.append(Block([(SMALL, clean(d.t("exp.no_ideas")))], keep=1))
 
@@ -77,7 +79,8 @@ def story_for(d: D.Data, org: dict) -> list:
             details = " · ".join(clean(x) for x in (o.get("contact_name"), o.get("email"),
                                                     (o.get("phone") or "").replace(" ", D.NBSP)) if x)
         else:
-            details = clean(d.t("exp.no_contact_consent"))
+            details = clean(d.t("exp.no_contact_consent_with", contact=contact) if contact
+                            else d.t("exp.no_contact_consent"))
         where = " · ".join(clean(x) for x in (d.label("org_kind", o.get("kind")), o.get("commune")) if x)
         story.append(Block([(Style(BOLD, 9.5), clean(o.get("name"))), (SMALL, where), (Style(FONT, 9), details)],
                            keep=3, space_after=6))
@@ -91,7 +94,7 @@ def story_for(d: D.Data, org: dict) -> list:
         cols = [(d.t("exp.col.no"), 0.05, CELL_MUTED), (d.t("exp.col.idea"), 0.3, CELL_B),
                 (d.t("exp.col.counterpart"), 0.22, CELL), (d.t("exp.col.slot"), 0.1, CELL),
                 (d.t("exp.col.status"), 0.13, CELL), (d.t("exp.col.next_step"), 0.2, CELL)]
-        story.append(Grid(cols, rows, max_lines=14))
+        story.append(Grid(cols, rows))
     else:
         story.append(Block([(SMALL, clean(d.t("exp.report.none_b2b")))], keep=1))
     from .b2b_docs import report_section

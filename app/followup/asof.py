@@ -30,7 +30,7 @@ def state_at(events: Iterable[dict], cutoff: str | None = None) -> dict[str, dic
     out: dict[str, dict[str, dict]] = {}
     for ev in events:
         if cutoff is not None and ev["at"] > cutoff:
-            break
+            continue  # not "break": a clock set back can leave a later seq with an earlier time
         rec = _after(ev)
         bucket = out.setdefault(ev["entity"], {})
         if rec is None:
@@ -60,6 +60,7 @@ def status_series(events: Iterable[dict], points: list[str]) -> list[dict[str, i
     Hidden and merged ideas are left out, as in every count."""
     current: dict[str, str | None] = {}
     out: list[dict[str, int]] = []
+    events = sorted(events, key=lambda e: (e["at"], e["seq"]))
     it = iter(points)
     point = next(it, None)
 

@@ -16,14 +16,16 @@ def _svg(w, h, title, body, cls) -> str:
 
 
 def hbars(values, labels, title, *, color="#0b5d3b", cls="hbars", fmt=lambda v: f"{v:g}") -> str:
-    w, left, row = 720, 230, 30
+    w, left, row = 720, 300, 30
     h = 10 + row * len(values)
     top = max([float(v) for v in values] + [1])
     parts = []
     for n, (v, lab) in enumerate(zip(values, labels)):
         y = 6 + n * row
         bw = (w - left - 70) * float(v) / top
-        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" class="lab">{escape(lab)}</text>'
+        short = lab if len(lab) <= 34 else lab[:33].rstrip() + "…"
+        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" class="lab"><title>{escape(lab)}</title>'
+                     f'{escape(short)}</text>'
                      f'<rect x="{left}" y="{y + 3}" width="{bw:.1f}" height="{row - 8}" fill="{color}" '
                      f'data-value="{v}"/><text x="{left + bw + 6:.1f}" y="{y + 18}" class="val">{escape(fmt(v))}'
                      f'</text>')
@@ -47,7 +49,8 @@ def impact(f, lang, factors) -> str | None:
         return None
     names = [(factors.get(k) or {}).get("label_en" if lang == "en" else "label_fr") or k for k, _ in rows]
     return hbars([v for _, v in rows], names, t("fu.chart_impact", lang, stage=label("stage", stage, lang)),
-                 color="#5a2d82", cls="impact", fmt=lambda v: f"{v:.2f}")
+                 color="#5a2d82", cls="impact",
+                 fmt=lambda v: f"{v:.2f}".replace(".", ",") if lang == "fr" else f"{v:.2f}")
 
 
 def series(f, lang) -> str | None:

@@ -138,8 +138,8 @@ def report(events: list[dict], *, as_of: date | None, tz: str | None, workshop: 
     figs = compute(state)
     kept = [e for e in events if cutoff is None or e["at"] <= cutoff]
     if kept:
-        first = dates.local_day(kept[0]["at"], tz)
-        last = as_of or dates.local_day(kept[-1]["at"], tz)
+        first = dates.local_day(min(e["at"] for e in kept), tz)
+        last = as_of or dates.local_day(max(e["at"] for e in kept), tz)
         pts = series_points(first, last, tz)
         counts = asof.status_series(kept, [p for _, p in pts])
         figs["series"] = [{"day": d.isoformat(), "by_status": c} for (d, _), c in zip(pts, counts)]

@@ -219,7 +219,7 @@ def set_facilitator_email(ws, actor, fac_id, data):
 def current_state(ws) -> dict:
     """``{entity: {id: record}}`` from the tables (what the journal replays to, see asof)."""
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         out = {e: {r["id"]: r for r in s.all(e)} for e in
                ("organisation", "sheet", "idea", "facilitator", "contact", "impact", "outcome")}
         out["workshop"] = {r["id"]: r for r in s.rows("SELECT * FROM workshop")}
@@ -246,8 +246,9 @@ def _rows(ws, actor, ideas, st, day):
         if v:
             outcomes.setdefault(o["idea_id"], []).append(v)
     out = []
+    src = visibility.Sources(ws.store)  # an idea's derived title is built from the sheets this reader may see
     for i in ideas:
-        v = visibility.for_role("idea", i, role, org)
+        v = visibility.for_role("idea", i, role, org, src)
         if v is None:
             continue
         lc = last_contact.get(i["id"]) if permissions.allowed(role, "read.contact") else None
@@ -295,7 +296,7 @@ def detail(ws, actor, idea_id) -> dict:
                 for c in s.all("contact", "idea_id = ?", [idea_id], order="date DESC, created_at DESC")]
     impacts = {r["stage"]: visibility.for_role("impact", r, role, org) for r in s.all("impact", "idea_id = ?", [idea_id])}
     outcomes = [visibility.for_role("outcome", r, role, org) for r in s.all("outcome", "idea_id = ?", [idea_id])]
-    out = {"idea": visibility.for_role("idea", idea, role, org),
+    out = {"idea": visibility.for_role("idea", idea, role, org, visibility.Sources(s)),
            "contacts": [c for c in contacts if c is not None],
            "impact": {k: v for k, v in impacts.items() if v is not None},
            "outcomes": [o for o in outcomes if o is not None],

@@ -355,13 +355,9 @@ class _Context:
                     rec[field] = v
                     if note:
                         notes.append(D.t(note[0], lang, field=flabel, **note[1]))
-                elif typ == "code":
+                elif typ in ("code", "id"):
                     rec[field] = X.clean_text(raw)
-                elif typ == "id":
-                    rec[field] = X.clean_text(raw)
-                else:
-                    if field in rec:  # a label already set from a mapped value: the file's own column wins
-                        pass
+                else:  # text; a label column of the file wins over the text kept from a mapped value
                     rec[field] = X.clean_text(raw)
             except X.Bad as exc:
                 errors.append(D.t("imp.bad.field", lang, field=flabel,
@@ -466,7 +462,7 @@ class _Context:
                 msg = D.t("exp.imp.err.other", lang)
             if k == "err.required":
                 msg = D.t("imp.bad.required", lang)
-            out.append(D.t("imp.bad.field", lang, field=spec.field_label(self.kind, _field_of(f), lang),
+            out.append(D.t("imp.bad.field", lang, field=spec.field_label(self.kind, f, lang),
                            message=msg))
         if self.kind == "sheets" and not out:
             sub, cat = rec.get("subcategory"), rec.get("category")
@@ -485,10 +481,6 @@ class _Context:
 def _num(v, lang) -> str:
     s = f"{v:,.6f}".rstrip("0").rstrip(".")
     return s.replace(",", "\u00a0").replace(".", ",") if lang == "fr" else s
-
-
-def _field_of(f):
-    return f
 
 
 def _sheet_key(s):

@@ -43,6 +43,10 @@ MATRIX = {
     "organisation.create":       (True,  True,  True,  False, False),
     "organisation.join":         (False, False, True,  False, False),
     "organisation.update":       (True,  True,  "own", False, False),
+    "organisation.suggest":      (True,  True,  True,  False, False),
+    "organisation.admit":        (True,  True,  "own", False, False),
+    "organisation.merge":        (True,  True,  False, False, False),
+    "organisation.delete":       (True,  True,  False, False, False),
     # -- sheets (withdraw = update with state "withdrawn")
     "sheet.create":              (True,  True,  "own", False, False),
     "sheet.update":              (True,  True,  "own", False, False),
@@ -93,6 +97,7 @@ MATRIX = {
     "read.facilitator":          (True,  True,  False, False, False),
     "read.facilitator.code":     (True,  False, False, False, False),
     "read.device":               (True,  False, False, False, False),
+    "read.join_request":         (True,  True,  "own", False, False),
     "read.workshop.projector_token": (True, False, False, False, False),
     "read.stats":                (True,  True,  False, True,  False),
     "read.suggestion":           (True,  True,  "own", False, False),
@@ -127,6 +132,10 @@ DESCRIPTIONS = {
     "organisation.create": "create an organisation (a phone is bound to it)",
     "organisation.join": "bind this phone to an existing organisation",
     "organisation.update": "edit an organisation",
+    "organisation.suggest": "existing organisations close to a typed name (before creating one)",
+    "organisation.admit": "let a phone that asked into the organisation, or turn it away",
+    "organisation.merge": "merge an organisation created by mistake into another (its sheets, ideas, phones move)",
+    "organisation.delete": "delete an organisation created by mistake (its sheets are removed, journaled)",
     "sheet.create": "write an offer or need sheet",
     "sheet.update": "edit or withdraw a sheet",
     "sheet.hide": "hide or restore a sheet (moderation)",
@@ -176,6 +185,7 @@ DESCRIPTIONS = {
     "read.facilitator": "facilitators' names and tables",
     "read.facilitator.code": "facilitators' personal codes",
     "read.device": "participants' devices",
+    "read.join_request": "phones asking to join an organisation (participants: their own organisation's)",
     "read.workshop.projector_token": "the projector link's token",
     "read.stats": "the live counters pushed on the socket",
     "read.suggestion": "a suggested pair (participants: on their own sheets, never with a sheet they may not see)",
@@ -199,7 +209,11 @@ ROUTES = {
     ("GET", "/api/w/{wid}/events"): "workshop.read",
     ("POST", "/api/w/{wid}/organisations"): "organisation.create",
     ("PATCH", "/api/w/{wid}/organisations/{oid}"): "organisation.update",
+    ("GET", "/api/w/{wid}/organisations/suggest"): "organisation.suggest",
     ("POST", "/api/w/{wid}/join"): "organisation.join",
+    ("POST", "/api/w/{wid}/join-requests/{did}"): "organisation.admit",
+    ("POST", "/api/w/{wid}/organisations/{oid}/merge"): "organisation.merge",
+    ("POST", "/api/w/{wid}/organisations/{oid}/delete"): "organisation.delete",
     ("POST", "/api/w/{wid}/sheets"): "sheet.create",
     ("PATCH", "/api/w/{wid}/sheets/{sid}"): "sheet.update",
     ("POST", "/api/w/{wid}/sheets/{sid}/hide"): "sheet.hide",
@@ -267,8 +281,8 @@ FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.m
 PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
-    "workshop.read", "idea.history", "b2b.contacts", "export", "session.sign_in", "session.sign_out",
-    "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"} | {
+    "workshop.read", "organisation.suggest", "idea.history", "b2b.contacts", "export", "session.sign_in",
+    "session.sign_out", "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"} | {
     "b2b.read", "meeting.agenda", "suggestion.read"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]

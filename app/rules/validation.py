@@ -21,6 +21,13 @@ PHONE_RE = re.compile(r"^[0-9+().\s-]{4,40}$")
 # (they are shown as text, never interpreted) but NUL would break exports.
 MAX_INT = 2 ** 53 - 1
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Not valid text: lone surrogates (reachable through JSON \u escapes) and Unicode non-characters.
+BAD_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)) + "]")
+
+
+def bad_text(value) -> bool:
+    return isinstance(value, str) and BAD_TEXT.search(value) is not None
 
 
 @dataclass
@@ -57,6 +64,14 @@ WORKSHOP_CREATE = S(
     venue=F("string", max_len=200),
     zones=F("string", max_len=500, doc="Comma-separated territories"),
     password=F("string", required=True, min_len=6, max_len=200, nullable=False),
+    organiser_name=F("string", max_len=120, doc="Who participants contact after the workshop"),
+    organiser_email=F("email", max_len=200),
+    organiser_phone=F("phone", max_len=40),
+)
+WORKSHOP_CONTACT = S(
+    "WorkshopContact",
+    organiser_name=F("string", max_len=120), organiser_email=F("email", max_len=200),
+    organiser_phone=F("phone", max_len=40),
 )
 ORGANISER_LOGIN = S("OrganiserLogin", password=F("string", required=True, max_len=200, nullable=False))
 FACILITATOR_LOGIN = S("FacilitatorLogin", code=F("string", required=True, max_len=40, nullable=False))
@@ -163,7 +178,14 @@ FACILITATOR_CREATE = S("FacilitatorCreate", id=F("uuid", required=True, nullable
 UNDO = S("Undo", request_id=F("uuid"))
 SUGGESTION_DECISION = S("SuggestionDecision", offer_sheet_id=F("uuid", required=True, nullable=False),
                         need_sheet_id=F("uuid", required=True, nullable=False), request_id=F("uuid"))
-JOIN = S("Join", organisation_id=F("uuid", required=True, nullable=False))
+JOIN = S("Join", organisation_id=F("uuid", required=True, nullable=False),
+         code=F("string", max_len=20, doc="The organisation's short code, shown on its members' phones"),
+         label=F("string", max_len=60, doc="Who is asking (a first name), shown to the members"))
+ADMIT = S("Admit", accept=F("boolean", required=True, nullable=False), request_id=F("uuid"))
+ORG_MERGE = S("OrganisationMerge", version=F("integer", required=True, minimum=1, nullable=False),
+              into_id=F("uuid", required=True, nullable=False), request_id=F("uuid"))
+ORG_DELETE = S("OrganisationDelete", version=F("integer", required=True, minimum=1, nullable=False),
+               request_id=F("uuid"))
 REVOKE = S("Revoke", revoked=F("boolean", nullable=False))
 EMPTY = S("Empty")
 INTAKE = S("Intake", open=F("boolean", required=True, nullable=False))
@@ -239,13 +261,18 @@ REMINDERS = S("Reminders", dry_run=F("boolean"))
 
 ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
-               FACILITATOR_CREATE, UNDO, JOIN, REVOKE, EMPTY, INTAKE, PHASE,
+               FACILITATOR_CREATE, UNDO, JOIN, ADMIT, ORG_MERGE, ORG_DELETE, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
                FACILITATOR_EMAIL, REMINDERS, SUGGESTION_DECISION]
 
 
-def _check(f: F, v):
-    """Return (value, error) for one field; error is (key, params) or None."""
+def _check(f: F, v, strict: bool = False):
+    """Return (value, error) for one field; error is (key, params) or None.
+
+    ``strict`` (API requests): JSON types exactly as the OpenAPI document says — no ``"12"`` for a
+    number, no ``"on"`` for a boolean. Spreadsheet imports read text and convert it (not strict)."""
+    if bad_text(v):
+        return None, ("err.unicode", {})
     if v is None or (isinstance(v, str) and v.strip() == "" and f.type not in ("boolean",)):
         if f.required or not f.nullable:
             return None, ("err.required", {})
@@ -254,11 +281,12 @@ def _check(f: F, v):
     if t in ("string", "text", "email", "phone"):
         if not isinstance(v, str):
             return None, ("err.type_text", {})
-        v = v.strip() if t != "text" else v.replace("\r\n", "\n").strip()
+        # Measured as sent (the OpenAPI maxLength), then trimmed: str.strip() also eats \x1c-\x1f.
         if CONTROL_RE.search(v):
             return None, ("err.control", {})
         if f.max_len and len(v) > f.max_len:
             return None, ("err.too_long", {"max": f.max_len})
+        v = v.strip() if t != "text" else v.replace("\r\n", "\n").strip()
         if f.min_len and len(v) < f.min_len:
             return None, ("err.too_short", {"min": f.min_len})
         if t == "email" and not EMAIL_RE.match(v):
@@ -283,11 +311,15 @@ def _check(f: F, v):
     if t == "boolean":
         if isinstance(v, bool):
             return v, None
+        if strict:
+            return None, ("err.boolean", {})
         if v in ("on", "true", "1", 1, 0, "0", "false"):
             return v in ("on", "true", "1", 1), None
         return None, ("err.boolean", {})
     if t in ("integer", "number"):
         if isinstance(v, bool):
+            return None, ("err.number", {})
+        if isinstance(v, str) and strict:
             return None, ("err.number", {})
         if isinstance(v, str):
             try:
@@ -339,22 +371,47 @@ def _check(f: F, v):
     raise ValueError(t)
 
 
-def validate(schema: Schema, data, partial_ok: bool = True):
+def validate(schema: Schema, data, partial_ok: bool = True, strict: bool = False):
     """Check ``data`` against ``schema``: unknown fields are refused, not ignored."""
     if not isinstance(data, dict):
         return None, {"_": ("err.body", {})}
     errors, clean = {}, {}
     for k in data:
         if k not in schema.fields:
-            errors[str(k)[:60]] = ("err.unknown_field", {})
+            name = str(k)[:60]
+            errors[name.encode("utf-8", "backslashreplace").decode() if bad_text(name) else name] = \
+                ("err.unicode", {}) if bad_text(name) else ("err.unknown_field", {})
     for name, f in schema.fields.items():
         if name not in data:
             if f.required:
                 errors[name] = ("err.required", {})
             continue
-        v, err = _check(f, data[name])
+        v, err = _check(f, data[name], strict)
         if err:
             errors[name] = err
         else:
             clean[name] = v
     return clean, errors
+
+
+# The same rules for the browser: pages embed these so a phone refuses what the server would refuse
+# (static/js/lib/validate.js applies them exactly as ``_check`` does), before anything is called saved.
+PATTERNS = {"uuid": UUID_RE.pattern, "email": EMAIL_RE.pattern, "phone": PHONE_RE.pattern,
+            "control": CONTROL_RE.pattern}
+
+
+def to_json(schema: Schema) -> dict:
+    """A schema as plain data: ``{"name", "fields": {name: {type, required, ...}}, "patterns", "max_int"}``."""
+    fields = {}
+    for name, f in schema.fields.items():
+        d = {"type": f.type, "required": f.required, "nullable": f.nullable}
+        for k in ("max_len", "min_len", "enum", "minimum", "maximum", "max_items"):
+            v = getattr(f, k)
+            if v is not None:
+                d[k] = list(v) if k == "enum" else v
+        fields[name] = d
+    return {"name": schema.name, "fields": fields, "patterns": PATTERNS, "max_int": MAX_INT}
+
+
+def schemas_json(*schemas: Schema) -> dict:
+    return {s.name: to_json(s) for s in schemas}

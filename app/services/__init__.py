@@ -17,7 +17,8 @@ __all__ = ["ServiceError", "authorize", "check", "commit", "require"]
 
 
 def check(schema, data):
-    clean, errors = validate(schema, data)
+    # Bodies that came as JSON are held to JSON types exactly (see app.api.body.JsonBody).
+    clean, errors = validate(schema, data, strict=getattr(data, "from_json", False))
     if errors:
         raise ServiceError(422, "err.invalid", fields=errors)
     return clean

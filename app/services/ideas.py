@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 
-from ..rules import statuses, validation as V
+from ..rules import statuses, validation as V, visibility
 from ..store import now_iso
 from . import ServiceError, authorize, check, commit, require
 
 
 def _title(offer, need, orgs_by_id, lang="fr"):
-    from ..i18n import t
-
-    if offer and need:
-        to = orgs_by_id.get(need["organisation_id"], {}).get("name", "?")
-        return t("idea.auto_title", lang, what=offer["title"], to=to)[:200]
-    sheet = offer or need
-    return sheet["title"][:200] if sheet else ""
+    """Built from the sheets; what each reader gets of it is recomputed by the visibility rules."""
+    return visibility.auto_title(offer, need, lambda oid: (orgs_by_id.get(oid) or {}).get("name"), lang=lang)
 
 
 def create(ws, actor, data, origin: str | None = None):
@@ -64,6 +59,7 @@ def create(ws, actor, data, origin: str | None = None):
         raise ServiceError(422, "err.invalid", fields={"org_ids": ("err.two_orgs", {})})
     kind = clean.get("kind") or ("exchange" if (offer or need) and len(org_ids) == 2 else "pooling")
     orgs_by_id = {o: ws.store.get("organisation", o) for o in org_ids}
+    title_auto = not clean.get("title")
     title = clean.get("title") or _title(offer, need, orgs_by_id)
     if not title:
         raise ServiceError(422, "err.invalid", fields={"title": ("err.required", {})})
@@ -77,7 +73,7 @@ def create(ws, actor, data, origin: str | None = None):
         "offer_sheet_id": offer["id"] if offer else None, "need_sheet_id": need["id"] if need else None,
         "origin": origin or ("participant" if role == "participant" else "facilitator"),
         "interest": {}, "status": "new", "status_at": now_iso(), "b2b": 0, "hidden": 0,
-        "author": actor.get("id"), "author_label": actor.get("label"),
+        "author": actor.get("id"), "author_label": actor.get("label"), "title_auto": int(title_auto),
         "table_no": actor.get("table") if role == "facilitator" else (orgs_by_id[org_ids[0]] or {}).get("table_no"),
     }
     return commit(ws, actor, lambda tx: tx.insert("idea", row), request_id=clean["id"], entity="idea")
@@ -157,6 +153,8 @@ def update(ws, actor, idea_id, data):
     request_id = clean.pop("request_id", None)
     if clean.get("facilitator_id"):
         require(ws, "facilitator", clean["facilitator_id"])
+    if clean.get("title"):
+        clean["title_auto"] = 0  # typed by a person from now on
 
     def fn(tx):
         idea = _load(tx, idea_id, version)

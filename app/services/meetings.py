@@ -60,7 +60,7 @@ def board(ws, actor) -> dict:
     authorize(ws, actor, "b2b.read")
     role, org = actor["role"], actor.get("org")
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         seq = s.last_seq()
         setup_rec = s.get("b2b_setup", SETUP_ID)
         meetings = s.all("meeting")

@@ -88,7 +88,7 @@ def _meta(sheet: dict, org: dict | None) -> dict:
 
 def _build(ws, st: _State):
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         st.seq = s.last_seq()
         sheets = s.all("sheet")
         orgs = {o["id"]: o for o in s.all("organisation")}

@@ -8,6 +8,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import journal
+from ..derived import refreshes
 from ..rules import permissions, validation as V, visibility
 from ..store import new_id
 from . import ServiceError, authorize, check, commit
@@ -26,9 +27,83 @@ def create(registry, data: dict, *, workshop_id: str | None = None, code: str | 
         "password_hash": generate_password_hash(clean["password"]),
         "intake_open": 1, "phase": "live", "projector_token": secrets.token_urlsafe(16),
         "categories_extra": [],
+        **{k: clean.get(k) for k in CONTACT_FIELDS},
     }
-    store.write(SYSTEM, lambda tx: tx.insert("workshop", row))
+    try:
+        store.write(SYSTEM, lambda tx: tx.insert("workshop", row))
+    except BaseException:
+        discard(store)  # a refused creation leaves no file behind (nor its -wal / -shm)
+        raise
     return registry.register(store)
+
+
+def discard(store):
+    """Close a store that was never registered and remove its files."""
+    from pathlib import Path
+
+    store.close()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(store.path + suffix).unlink(missing_ok=True)
+
+
+CONTACT_FIELDS = ("organiser_name", "organiser_email", "organiser_phone")
+LOGO_MAX_BYTES = 1_000_000      # what the organiser may upload
+LOGO_MAX_SIDE = 4000            # px, refused above (a decompression bomb otherwise)
+LOGO_KEEP_SIDE = 800            # px, stored at most (documents print it a few cm wide)
+
+
+def _clean_logo(data: bytes) -> bytes:
+    """A PNG or JPEG image, checked by decoding it, re-encoded as a PNG without metadata."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise ServiceError(413, "err.logo_too_big", {"max": LOGO_MAX_BYTES // 1000})
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise ServiceError(422, "err.logo_format")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ("PNG", "JPEG"):
+                raise ServiceError(422, "err.logo_format")
+            if max(probe.size) > LOGO_MAX_SIDE:
+                raise ServiceError(422, "err.logo_dimensions", {"max": LOGO_MAX_SIDE})
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            img = img.convert("RGBA")
+            img.thumbnail((LOGO_KEEP_SIDE, LOGO_KEEP_SIDE))
+            out = io.BytesIO()
+            img.save(out, "PNG", optimize=True)
+            return out.getvalue()
+    except ServiceError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ServiceError(422, "err.logo_format")
+
+
+def update_contact(ws, actor, data: dict, *, logo: bytes | None = None, remove_logo: bool = False):
+    """Set the organiser's contact (name, email, phone) and, optionally, replace or remove the logo."""
+    authorize(ws, actor, "workshop.manage")
+    clean = check(V.WORKSHOP_CONTACT, data)
+    png = _clean_logo(logo) if logo else None
+    info = ws.store.workshop()
+
+    def write(tx):
+        changes = {k: clean.get(k) for k in CONTACT_FIELDS}
+        if png is not None:
+            changes.update(logo_sha=tx.put_blob(png, "image/png"), logo_type="image/png")
+        elif remove_logo:
+            changes.update(logo_sha=None, logo_type=None)
+        return tx.update("workshop", info["id"], changes, action="update")
+
+    return commit(ws, actor, write)
+
+
+def logo(ws):
+    """``(png bytes, content type)`` of the workshop's logo, or None."""
+    info = ws.store.workshop() or {}
+    return ws.store.blob(info["logo_sha"]) if info.get("logo_sha") else None
 
 
 def check_organiser(ws, password) -> bool:
@@ -121,11 +196,16 @@ def state(ws, actor: dict) -> dict:
         else:
             ideas = s.all("idea")
         facs = s.all("facilitator", order="table_no, name") if role in ("organiser", "facilitator") else []
+        asking = s.all("device", "state = 'pending' AND COALESCE(revoked, 0) = 0") \
+            if permissions.cell(role, "read.join_request") else []
+
+    src = visibility.Sources(s, {("sheet", r["id"]): r for r in sheets})
+    src.cache.update({("organisation", r["id"]): r for r in orgs})
 
     def keep(entity, rows):
         out = []
         for r in rows:
-            v = visibility.for_role(entity, r, role, org)
+            v = visibility.for_role(entity, r, role, org, src)
             if v is not None:
                 out.append(v)
         return out
@@ -137,8 +217,10 @@ def state(ws, actor: dict) -> dict:
         "sheets": keep("sheet", sheets),
         "ideas": keep("idea", ideas),
         "facilitators": keep("facilitator", facs),
+        "join_requests": keep("device", asking),
         "stats": stats(ws) if permissions.allowed(role, "read.stats") else None,
-        "me": {"role": role, "id": actor.get("id"), "org": org},
+        "me": {"role": role, "id": actor.get("id"), "org": org, "asking": actor.get("asking"),
+               "join_state": actor.get("join_state")},
     }
 
 
@@ -157,16 +239,19 @@ def events_since(ws, actor: dict, since: int) -> dict:
     # Roles that do not see moderated items get each record as it is *now*: a sheet made confidential
     # or an idea hidden since is not replayed from the journal's older copy.
     current = None if permissions.allowed(actor["role"], "read.hidden") else {}
+    src = visibility.Sources(ws.store)
+    missed = []  # each event, then the records whose derived fields it changed (same seq)
     for ev in journal.since(ws.store, since, RESYNC_LIMIT + 1):
+        missed += [ev, *refreshes(ws.store, [ev])]
+    for ev in missed:
         after = ev["after"]
-        if current is not None and ev["entity"] in visibility.FILTERS:
+        if current is not None and ev["entity"] in visibility.RULES:
             key = (ev["entity"], ev["entity_id"])
             if key not in current:
                 current[key] = ws.store.get(ev["entity"], ev["entity_id"])
             after = current[key]
-        rec = visibility.for_role(ev["entity"], after, actor["role"], actor.get("org"))
-        out.append({"seq": ev["seq"], "entity": ev["entity"], "id": ev["entity_id"], "action": ev["action"],
-                    "record": rec})
+        id_, rec = visibility.event_view(ev, actor["role"], actor.get("org"), src, after=after)
+        out.append({"seq": ev["seq"], "entity": ev["entity"], "id": id_, "action": ev["action"], "record": rec})
     return {"reset": False, "last_seq": last, "events": out,
             "stats": stats(ws) if permissions.allowed(actor["role"], "read.stats") else None}
 

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from .. import auth
 from ..i18n import t
 from ..rules import statuses
+from ..rules import validation as V
 from ..services import workshops
 from .common import check_csrf, page, workshop_or_404
 
@@ -23,7 +24,8 @@ def _login_page(ws, error=None, status=200, code="", next_page="board"):
 def _boot_extra(ws):
     return {"transitions": statuses.transitions_json(), "after_event": sorted(statuses.AFTER_EVENT_PHASES),
             "board_url": url_for("facilitator.board", code=ws.code),
-            "paper_url": url_for("facilitator.paper", code=ws.code)}
+            "paper_url": url_for("facilitator.paper", code=ws.code),
+            "schemas": V.schemas_json(V.SHEET_CREATE, V.ORGANISATION_CREATE)}
 
 
 @bp.get("/w/<code>/facilitator")

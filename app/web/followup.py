@@ -13,6 +13,19 @@ from .common import page, workshop_or_404
 bp = Blueprint("followup", __name__)
 
 
+@bp.app_context_processor
+def _home_list():
+    """``followup_due(ws, actor)`` for the homes' reminder list (templates/followup/_home.html)."""
+    def followup_due(ws, actor):
+        from ..followup import service
+
+        if actor.get("role") not in ("organiser", "facilitator"):
+            return []
+        return service.due_list(ws, actor.get("id") if actor["role"] == "facilitator" else None)
+
+    return {"followup_due": followup_due}
+
+
 def _refuse(key):
     status = 401 if key == "err.not_signed_in" else 403
     abort(make_response(render_template("error.html", message=i18n.t(key), status=status), status))
@@ -43,8 +56,9 @@ def board(code):
     phase = ws.info()["phase"]
     return page("followup/board.html", ws, boot_extra={
         "channels": vocab.CONTACT_CHANNELS,
-        "transitions": {s: statuses.allowed_targets(s, phase) for s in vocab.STATUSES}, "followup_i18n": i18n.subset(("followup.", "channel.", "stage.",
-                                                                          "family.", "status.", "reason.", "err."))})
+        "transitions": {s: statuses.allowed_targets(s, phase) for s in vocab.STATUSES}, "followup_i18n": i18n.subset(("fu.", "followup.", "channel.",
+                                                                          "stage.", "family.", "status.", "reason.",
+                                                                          "err."))})
 
 
 @bp.get("/w/<code>/followup/relances/<fid>.<ext>")

@@ -25,7 +25,8 @@ def index():
 @bp.post("/workshops")
 def create():
     check_csrf()
-    form = {k: request.form.get(k, "") for k in ("name", "date", "venue", "zones", "password")}
+    form = {k: request.form.get(k, "") for k in ("name", "date", "venue", "zones", "password",
+                                                  *workshops.CONTACT_FIELDS)}
     try:
         ws = workshops.create(registry(), {k: v for k, v in form.items() if v != ""})
     except ServiceError as exc:

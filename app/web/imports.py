@@ -41,6 +41,7 @@ def start(code):
     base = _base(ws)
     if request.method == "GET":
         return _render(ws)
+    request.max_content_length = X_MAX + 64 * 1024  # a spreadsheet is bigger than the app's usual 256 KB posts
     check_csrf()
     kind = request.form.get("kind", "organisations")
     if kind not in spec.KINDS:
@@ -52,11 +53,13 @@ def start(code):
     if len(content) > X_MAX:
         return _render(ws, 413, error=t("imp.err.too_big", max=X_MAX // (1024 * 1024)), kind=kind)
     try:
-        imports.analyse(ws, content, upload.filename, kind, lang=pick_lang())
+        plan = imports.analyse(ws, content, upload.filename, kind, lang=pick_lang())
     except imports.PlanError as exc:
         return _render(ws, 422, error=str(exc), kind=kind)
     token = pending.save(base, content, upload.filename, kind)
-    return redirect(url_for("organiser.import_step", code=ws.code, token=token, step="columns"))
+    # Every column and value known (our own exports, the template, a file seen before): straight to the preview.
+    first = "preview" if imports.ready(plan) else "columns"
+    return redirect(url_for("organiser.import_step", code=ws.code, token=token, step=first))
 
 
 X_MAX = 20 * 1024 * 1024

@@ -8,6 +8,7 @@ import { Outbox } from './lib/outbox.js';
 import { initDrag } from './lib/board-drag.js';
 import { initDetails, askReason } from './lib/board-details.js';
 import { initCreate } from './lib/board-create.js';
+import { initMoveMenu } from './lib/board-menu.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -32,7 +33,8 @@ for (const s of ALL_COLS) {
 const placed = new Map(); // id -> {status, key}
 const cardEls = new Map(); // id -> rendered <li>
 const hay = new Map(); // id -> {v, s} search text cache
-const filters = { q: '', scope: 'all', category: '', org: '', origin: '', b2b: false, hidden: true };
+const hasTable = () => boot.me && boot.me.table !== null && boot.me.table !== undefined;
+const filters = { q: '', scope: hasTable() ? 'mine' : 'all', category: '', org: '', origin: '', b2b: false, hidden: true };
 
 const me = () => boot.me || {};
 const phase = () => (live.info && live.info.phase) || 'live';
@@ -102,6 +104,8 @@ function targetsFor(rec) {
   return (TRANSITIONS[rec.status] || []).filter((s) => !AFTER_ONLY.has(s) || afterEvent());
 }
 
+// A compact card: what the idea is (title, once), who (organisations, once), its tags, and one
+// "Déplacer ▾" control; everything else is in the details, opened by a tap on the card.
 function buildCard(rec) {
   const p = pending.get(rec.id);
   const classes = ['card', 'idea-card', `s-${rec.status}`];
@@ -109,47 +113,35 @@ function buildCard(rec) {
   if (p) classes.push('is-pending');
   if (notices.has(rec.id)) classes.push('has-notice');
   const titleId = `t-${rec.id}`;
+  const orgs = orgsLine(rec);
+  const reason = rec.status === 'abandoned' && rec.abandon_reason ? lbl('reason', rec.abandon_reason) : '';
   const li = el('li', { class: classes.join(' '), tabindex: '0', dataset: { id: rec.id, status: rec.status },
     'aria-labelledby': titleId, 'aria-describedby': 'card-help' });
-  const offer = sheet(rec.offer_sheet_id); const need = sheet(rec.need_sheet_id);
+  let control = null;
+  if (rec.hidden) {
+    control = el('button', { class: 'btn sm card-btn', type: 'button', dataset: { act: 'restore' }, text: t('js.board_restore'),
+      'aria-label': `${t('js.board_restore')} — ${rec.title}` });
+  } else if (!readOnly()) {
+    control = el('button', { class: 'btn sm card-btn move-btn', type: 'button', dataset: { act: 'menu' }, 'aria-haspopup': 'menu',
+      'aria-expanded': 'false', 'aria-controls': 'move-menu', 'aria-label': `${t('js.board_move')} — ${rec.title}` },
+    t('js.board_move'), el('span', { 'aria-hidden': 'true', text: ' ▾' }));
+  }
   li.append(...[
     el('div', { class: 'card-top' },
       el('span', { class: 'grip', 'aria-hidden': 'true', title: t('js.board_drag'), text: '⠿' }),
-      el('span', { class: 'tag cat', text: lbl('cat', rec.category) }),
-      rec.kind === 'pooling' ? el('span', { class: 'tag', text: lbl('idea_kind', 'pooling') }) : null,
-      rec.b2b ? el('span', { class: 'tag b2b', text: t('js.board_b2b') }) : null,
-      rec.hidden ? el('span', { class: 'tag hidden-tag', text: t('js.board_hidden') }) : null),
-    el('h3', { id: titleId, text: rec.title }),
-    el('p', { class: 'orgs', text: orgsLine(rec) }),
-    offer || need ? el('p', { class: 'links' },
-      offer ? el('span', { class: 'link offer', text: `${t('js.board_offer')} ${offer.title}` }) : null,
-      need ? el('span', { class: 'link need', text: `${t('js.board_need')} ${need.title}` }) : null) : null,
-    el('p', { class: 'meta', text: [rec.author_label, formatDate(rec.created_at, boot.lang), lbl('origin', rec.origin),
-      rec.table_no !== null && rec.table_no !== undefined ? `${t('js.table')} ${rec.table_no}` : null].filter(Boolean).join(' · ') }),
-    rec.status === 'abandoned' && rec.abandon_reason ? el('p', { class: 'meta', text: `${t('js.board_reason')} ${lbl('reason', rec.abandon_reason)}` }) : null,
-    rec.next_step ? el('p', { class: 'meta', text: `${t('js.next_step')} ${rec.next_step}` }) : null,
+      el('span', { class: 'card-tags' },
+        // The category's short name on the card (its full name is in the details and the filters).
+        el('span', { class: 'tag cat', title: lbl('cat', rec.category), text: t(`js.cat_short_${rec.category}`) }),
+        rec.b2b ? el('span', { class: 'tag b2b', text: t('js.board_b2b') }) : null,
+        rec.hidden ? el('span', { class: 'tag hidden-tag', text: t('js.board_hidden') }) : null,
+      ),
+      control),
+    el('h3', { id: titleId, class: 'card-title', title: rec.title, text: rec.title }),
+    reason || (orgs && !rec.title.includes(orgs)) ? el('p', { class: 'orgs', title: orgs },
+      reason ? el('span', { class: 'reason', text: `${t('js.board_reason')} ${reason}` }) : null,
+      reason && !rec.title.includes(orgs) ? ' · ' : null, rec.title.includes(orgs) ? null : orgs) : null,
     p ? el('p', { class: 'card-state', role: 'status', text: p._queued ? t('js.board_queued') : t('js.board_sending') }) : null,
     notices.has(rec.id) ? el('p', { class: 'card-notice', role: 'status', text: notices.get(rec.id) }) : null].filter(Boolean));
-  if (rec.hidden) {
-    li.append(el('div', { class: 'card-actions' },
-      el('button', { class: 'btn sm', type: 'button', dataset: { act: 'restore' }, text: t('js.board_restore'), 'aria-label': `${t('js.board_restore')} — ${rec.title}` }),
-      el('button', { class: 'btn sm', type: 'button', dataset: { act: 'details' }, text: t('js.board_details'), 'aria-label': `${t('js.board_details')} — ${rec.title}` })));
-    return li;
-  }
-  if (readOnly()) {
-    li.append(el('div', { class: 'card-actions' },
-      el('button', { class: 'btn sm', type: 'button', dataset: { act: 'details' }, text: t('js.board_details'),
-        'aria-label': `${t('js.board_details')} — ${rec.title}` })));
-    return li;
-  }
-  li.append(el('div', { class: 'card-moves', role: 'group', 'aria-label': t('js.board_move') },
-    ...targetsFor(rec).map((s) => el('button', { class: `btn sm mv mv-${s}`, type: 'button', dataset: { act: 'move', to: s },
-      'aria-label': `${moveLabel(s)} — ${rec.title}`, text: t(`js.board_short_${s}`) }))));
-  li.append(el('div', { class: 'card-actions' },
-    el('button', { class: `btn sm b2b-toggle${rec.b2b ? ' on' : ''}`, type: 'button', dataset: { act: 'b2b' }, 'aria-pressed': String(!!rec.b2b),
-      'aria-label': `${t('js.board_b2b_toggle')} — ${rec.title}`, text: t('js.board_b2b') }),
-    el('button', { class: 'btn sm', type: 'button', dataset: { act: 'details' }, text: t('js.board_details'),
-      'aria-label': `${t('js.board_details')} — ${rec.title}` })));
   return li;
 }
 
@@ -250,7 +242,17 @@ function renderAll() {
     fill(col);
   }
   document.body.classList.toggle('after-event', afterEvent());
+  const shownAny = vis.some((s) => cols[s].ids.length);
+  $('#scope-empty').hidden = shownAny || filters.scope !== 'mine' || !live.maps.ideas.size;
+  fitColumns();
 }
+
+// Columns fill the screen below the toolbar and scroll inside: the headers stay in view.
+function fitColumns() {
+  const top = boardEl.getBoundingClientRect().top + window.scrollY;
+  document.documentElement.style.setProperty('--board-top', `${Math.round(top)}px`);
+}
+window.addEventListener('resize', () => { clearTimeout(fitColumns.t); fitColumns.t = setTimeout(fitColumns, 100); });
 
 for (const col of Object.values(cols)) {
   col.more.addEventListener('click', () => { col.limit += PAGE * 2; fill(col); });
@@ -386,21 +388,25 @@ initCreate(ctx);
 
 // ---------- events: clicks, keys, drag ----------
 const boardEl = $('#board');
+const menu = initMoveMenu({ view, targetsFor, requestMove, toggleB2B, openDetails: (id) => details.open(id) });
 boardEl.addEventListener('click', (ev) => {
-  const btn = ev.target.closest('button[data-act]');
   const card = ev.target.closest('li[data-id]');
-  if (!btn || !card) return;
+  if (!card) return;
   const id = card.dataset.id;
+  const btn = ev.target.closest('button[data-act]');
+  if (!btn) { // a tap on the card itself: its details (not the end of a drag)
+    if (Date.now() - Number(boardEl.dataset.dragEnd || 0) > 400) details.open(id);
+    return;
+  }
   const act = btn.dataset.act;
-  if (act === 'move') requestMove(id, btn.dataset.to);
-  else if (act === 'b2b') toggleB2B(id);
-  else if (act === 'details') details.open(id);
+  if (act === 'menu') menu.toggle(btn);
   else if (act === 'restore') setHidden(id, false);
 });
 
 function focusCard(li) { if (li) { li.focus(); li.scrollIntoView({ block: 'nearest' }); } }
 boardEl.addEventListener('keydown', (ev) => {
   const card = ev.target.closest('li[data-id]');
+  if (card && ev.target.matches('button[data-act="menu"]') && menu.keydown(ev.target, ev)) return;
   if (!card || ev.target !== card || ev.altKey || ev.ctrlKey || ev.metaKey) return;
   const id = card.dataset.id;
   const vis = visibleCols();
@@ -441,6 +447,7 @@ function readFilters() {
   filters.category = $('#f-cat').value; filters.org = $('#f-org').value; filters.origin = $('#f-origin').value;
   filters.b2b = $('#f-b2b').checked; filters.hidden = $('#f-hidden').checked;
   try { sessionStorage.setItem(`board-filters:${W}`, JSON.stringify({ ...filters, q: $('#q').value })); } catch { /* private mode */ }
+  markFilters();
   renderAll();
 }
 form.addEventListener('change', (ev) => { if (ev.target.id !== 'q') readFilters(); });
@@ -450,12 +457,23 @@ function restoreFilters() {
   try { saved = JSON.parse(sessionStorage.getItem(`board-filters:${W}`) || 'null'); } catch { saved = null; }
   if (!saved) return;
   $('#q').value = saved.q || '';
-  (saved.scope === 'mine' ? $('#scope-mine') : $('#scope-all')).checked = true;
+  (saved.scope === 'mine' && hasTable() ? $('#scope-mine') : $('#scope-all')).checked = true;
   $('#f-cat').value = saved.category || ''; $('#f-origin').value = saved.origin || '';
   $('#f-b2b').checked = !!saved.b2b; $('#f-hidden').checked = saved.hidden !== false;
   $('#f-org').dataset.want = saved.org || '';
 }
-if (me().table === null || me().table === undefined) { $('#scope-mine').disabled = true; }
+if (!hasTable()) { $('#scope-mine').disabled = true; $('#scope-all').checked = true; }
+$('#scope-empty-all').addEventListener('click', () => { $('#scope-all').checked = true; readFilters(); });
+// The less used filters fold under one button; it says how many are on.
+$('#more-filters-btn').addEventListener('click', () => {
+  const panel = $('#more-filters'); panel.hidden = !panel.hidden;
+  $('#more-filters-btn').setAttribute('aria-expanded', String(!panel.hidden));
+  fitColumns();
+});
+function markFilters() {
+  const n = [filters.category, filters.org, filters.origin, filters.b2b, !filters.hidden].filter(Boolean).length;
+  const badge = $('#filters-on'); badge.hidden = !n; badge.textContent = String(n);
+}
 
 // ---------- live ----------
 let orgTimer = 0;

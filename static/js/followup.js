@@ -25,6 +25,8 @@ async function load() {
   fillSelects();
   render();
   if (openId) openPanel(openId, false);
+  document.body.dataset.ready = '1';
+  document.body.dataset.seq = String(data.seq);
 }
 
 let timer = null;
@@ -114,7 +116,7 @@ async function openPanel(id, focus) {
   if ($('#fs-fac')) $('#fs-fac').value = i.facilitator_id || '';
   const canEdit = isOrganiser || i.facilitator_id === boot.me.id;
   for (const form of $$('#fu-panel form')) for (const c of form.elements) c.disabled = !canEdit;
-  $('#fc-date').value = $('#fc-date').value || new Date().toISOString().slice(0, 10);
+  $('#fc-date').value = $('#fc-date').value || today();
   $('#fu-contact-list').replaceChildren(...detail.contacts.map((c) => el('li', {},
     el('p', { class: 'fu-log-head', text: `${dateFmt(c.date)} · ${lbl('channel', c.channel)} · ${c.who || ''}` }),
     el('p', { class: 'desc', text: c.summary }),
@@ -128,6 +130,7 @@ async function openPanel(id, focus) {
 }
 
 const TRANS = {};
+const today = () => (data && data.today) || new Date().toISOString().slice(0, 10);
 
 function stage() { return $('#fi-stage input:checked').value; }
 
@@ -183,7 +186,7 @@ $('#fu-contact').addEventListener('submit', async (e) => {
   const f = formData(e.target);
   const body = { id: uuid(), date: f.date, channel: f.channel, summary: f.summary || '', who: f.who || null,
     next_step: f.next_step || null, due_date: f.due_date || null };
-  if (await send(e.target, 'POST', `/ideas/${openId}/contacts`, body)) { e.target.reset(); load(); }
+  if (await send(e.target, 'POST', `/ideas/${openId}/contacts`, body)) { e.target.reset(); $('#fc-date').value = today(); load(); }
 });
 
 $('#fu-impact').addEventListener('submit', async (e) => {

@@ -1,7 +1,7 @@
-// The organiser's page: counters, intake, facilitators, B2B list, exports.
+// The organiser's page: the live strip (join, counters, intake switch, steps) and one tab per section.
 import { ApiError, call, uuid } from './lib/api.js';
 import { $, bootData, el, setCatalogue, showErrors, t, toast } from './lib/dom.js';
-import { renderStats } from './lib/counters.js';
+import { formatNumber, pluralCategory, renderStats } from './lib/counters.js';
 import { Live } from './lib/live.js';
 import { followAddress } from './lib/address.js';
 
@@ -24,16 +24,20 @@ const marks = (() => {
 
 const intakeIsOpen = () => { const i = live.info || {}; return !!i.intake_open && !['closed', 'locked', 'followup'].includes(i.phase); };
 
+// One intake switch for the whole page: its state, its one button, and the step it stands for.
 function renderIntake() {
   const info = live.info || {};
   const open = intakeIsOpen();
+  const card = $('#intake-card');
+  card.dataset.open = open ? '1' : '0';
+  $('#intake-state').textContent = open ? t('js.org_intake_open') : t('js.org_intake_closed');
   const btn = $('#intake-toggle');
-  btn.textContent = open ? t('js.close_intake') : t('js.open_intake');
-  btn.classList.toggle('primary', open && currentStep === 'close');
-  $('#intake-open').hidden = open;
-  $('#intake-state').textContent = open ? t('js.intake_is_open') : t('js.intake_is_closed');
-  $('#phase').value = info.phase || 'live';
   const locked = info.phase === 'locked';
+  const after = ['closed', 'locked', 'followup'].includes(info.phase);
+  btn.textContent = open ? t('js.org_close') : ((live.stats || {}).organisations || after ? t('js.org_reopen') : t('js.org_open'));
+  $('#intake-hint').textContent = open ? t('js.org_intake_open_hint') : (locked ? t('js.org_intake_locked_hint') : t('js.org_intake_closed_hint'));
+  const phase = $('#phase');
+  if (phase) phase.value = info.phase || 'live';
   $('#lock-btn').textContent = locked ? t('js.unlock') : t('js.lock');
 }
 
@@ -41,20 +45,24 @@ let currentStep = null;
 function renderSteps() {
   const s = live.stats || {};
   const info = live.info || {};
-  const closed = !intakeIsOpen() && (s.organisations || 0) > 0;
+  const started = (s.organisations || 0) > 0;
   const after = ['closed', 'locked', 'followup'].includes(info.phase);
+  // Each step's TRUE state, from the server's data where there is one (marks only for downloads/clicks).
   const done = {
     facilitators: live.list('facilitators').some((f) => !f.revoked) || (s.facilitators || 0) > 0,
     posters: marks.has('posters'),
-    intake: (s.organisations || 0) > 0,
+    intake: intakeIsOpen() || started || after,
     wall: marks.has('wall'),
-    close: closed || after,
+    close: !intakeIsOpen() && (started || after),
     export: marks.has('export'),
     lock: info.phase === 'locked' || info.phase === 'followup',
   };
-  // The current step: the first one not done after the last one done (a skipped step stays "to do").
+  // The current step: the first not done after the last fact the room has moved past
+  // (intake counts once someone joined), so a skipped preparation step stays "to do" without holding the pointer.
+  const facts = { intake: started || after, close: done.close, lock: done.lock, facilitators: done.facilitators,
+    posters: done.posters, wall: done.wall, export: done.export };
   let last = -1;
-  STEPS.forEach((k, i) => { if (done[k]) last = i; });
+  STEPS.forEach((k, i) => { if (facts[k]) last = i; });
   currentStep = STEPS.slice(last + 1).find((k) => !done[k]) || STEPS.find((k) => !done[k]) || null;
   for (const li of document.querySelectorAll('#steps li[data-step]')) {
     const k = li.dataset.step;
@@ -69,9 +77,11 @@ function renderSteps() {
   for (const g of document.querySelectorAll('.phase-group')) {
     g.classList.toggle('active', !!g.querySelector('[aria-current=step]'));
   }
+  $('#intake-card').classList.toggle('attention', currentStep === 'intake' || currentStep === 'close');
+  $('#intake-toggle').classList.toggle('primary', currentStep === 'intake' || currentStep === 'close');
   const text = currentStep ? `${t('js.next_now')} ${$(`li[data-step="${currentStep}"] .step-text`).textContent}` : t('js.all_done');
   $('#next-step').textContent = text;
-  $('#empty-hint').hidden = (s.organisations || 0) > 0;
+  $('#empty-hint').hidden = started;
 }
 
 function renderFacilitators() {
@@ -80,8 +90,8 @@ function renderFacilitators() {
   $('#fac-list').replaceChildren(...facs.map((f) => el('li', { class: `fac ${f.revoked ? 'revoked' : ''}` },
     el('img', { src: `/w/${boot.code}/facilitators/${f.id}/qr.png`, alt: `${t('js.fac_qr')} ${f.name}`, width: 96, height: 96, loading: 'lazy' }),
     el('span', { class: 'name', text: `${f.name} — ${t('js.table')} ${f.table_no ?? '—'}` }),
-    el('code', { class: 'code', text: f.code || '' }),
-    f.revoked ? el('span', { class: 'tag', text: t('js.revoked') }) : null,
+    el('span', {}, el('code', { class: 'code', text: f.code || '' }), f.revoked ? ' ' : null,
+      f.revoked ? el('span', { class: 'tag', text: t('js.revoked') }) : null),
     el('button', { class: 'btn', type: 'button', text: f.revoked ? t('js.reinstate') : t('js.revoke'),
       onclick: async () => {
         try { await call('POST', url(`/facilitators/${f.id}/revoke`), { revoked: !f.revoked }); await refreshFacs(); }
@@ -96,13 +106,21 @@ async function refreshFacs() {
   renderFacilitators();
 }
 
+function party(o) {
+  const reach = [o.contact_name, o.email, o.phone].filter(Boolean);
+  return el('p', { class: 'party' }, el('strong', { text: o.name || '?' }),
+    reach.length ? reach.join(' · ') : el('span', { class: 'muted', text: t('js.org_no_contact') }));
+}
+
 async function renderB2B() {
   try {
     const res = await call('GET', url('/b2b'));
-    $('#b2b-list').replaceChildren(...res.ideas.map((i) => el('li', {},
-      el('strong', { text: i.title }), ' — ',
-      i.organisations.map((o) => `${o.name || '?'}${o.contact_name ? ` (${o.contact_name}${o.email ? `, ${o.email}` : ''}${o.phone ? `, ${o.phone}` : ''})` : ''}`).join(' · '))));
-    if (!res.ideas.length) $('#b2b-list').replaceChildren(el('li', { class: 'muted', text: t('js.no_b2b') }));
+    const n = res.ideas.length;
+    $('#b2b-count').textContent = t(`js.org_b2b_count.${pluralCategory(n)}`, { n: formatNumber(n) });
+    $('#b2b-list').replaceChildren(...res.ideas.map((i) => el('tr', {},
+      el('td', {}, el('strong', { text: i.title })),
+      el('td', {}, el('div', { class: 'parties' }, ...i.organisations.map(party))))));
+    if (!n) $('#b2b-list').replaceChildren(el('tr', {}, el('td', { class: 'muted', colspan: 2, text: t('js.no_b2b') })));
   } catch { /* shown at next change */ }
 }
 
@@ -120,21 +138,49 @@ async function reopen() {
   await setIntake(true);
 }
 $('#intake-toggle').addEventListener('click', () => (intakeIsOpen() ? setIntake(false) : reopen()));
-$('#intake-open').addEventListener('click', reopen);
-$('#phase').addEventListener('change', (ev) => setPhase(ev.target.value));
+const phaseSelect = $('#phase');
+if (phaseSelect) phaseSelect.addEventListener('change', (ev) => setPhase(ev.target.value));
 $('#lock-btn').addEventListener('click', () => {
   const locked = (live.info || {}).phase === 'locked';
   if (!locked && !confirm(t('js.confirm_lock'))) return;
   setPhase(locked ? 'closed' : 'locked');
 });
-for (const a of document.querySelectorAll('[data-goto]')) {
+
+// Sections: tabs (arrow keys move between them), deep links with ?s=<id>.
+const tabs = Array.from(document.querySelectorAll('#org-tabs [role=tab]'));
+function showSection(id, { focus = null, push = true } = {}) {
+  const tab = tabs.find((x) => x.dataset.section === id);
+  if (!tab) return;
+  for (const x of tabs) {
+    const on = x === tab;
+    x.setAttribute('aria-selected', on ? 'true' : 'false');
+    x.tabIndex = on ? 0 : -1;
+    document.getElementById(x.getAttribute('aria-controls')).hidden = !on;
+  }
+  if (push) history.replaceState(null, '', `?s=${encodeURIComponent(id)}${boot.lang && boot.lang !== 'fr' ? `&lang=${boot.lang}` : ''}`);
+  const panel = document.getElementById(`sec-${id}`);
+  if (focus) { focus.focus({ preventScroll: true }); focus.scrollIntoView({ block: 'center' }); }
+  else if (focus === null && push) panel.scrollIntoView({ block: 'nearest' });
+  if (id === 'b2b') renderB2B();
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', (ev) => { ev.preventDefault(); showSection(tab.dataset.section); });
+  tab.addEventListener('keydown', (ev) => {
+    const i = tabs.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+    if (next === undefined) return;
+    ev.preventDefault();
+    const to = tabs[(next + tabs.length) % tabs.length];
+    showSection(to.dataset.section); to.focus();
+  });
+}
+// A step's button that leads to a section opens it and puts the focus where the work is.
+for (const a of document.querySelectorAll('#steps [data-section]')) {
   a.addEventListener('click', (ev) => {
     ev.preventDefault();
-    const target = document.getElementById(a.dataset.goto) || document.querySelector(a.getAttribute('href'));
-    const heading = document.querySelector(a.getAttribute('href'));
-    if (heading) heading.scrollIntoView({ block: 'start', behavior: 'smooth' });
-    const focus = a.dataset.goto === 'exports' ? document.querySelector('#exports a') : target;
-    if (focus) focus.focus({ preventScroll: true });
+    const target = a.dataset.focus ? document.getElementById(a.dataset.focus)
+      : a.dataset.focusFirst ? document.querySelector(a.dataset.focusFirst) : undefined;
+    showSection(a.dataset.section, { focus: target });
   });
 }
 for (const a of document.querySelectorAll('[data-mark]')) {
@@ -164,10 +210,12 @@ let seenOnline = false;
 
 let b2bTimer = 0;
 live.on((kind, d) => {
-  if (kind === 'stats' || kind === 'reset') { renderStats(live.stats); renderSteps(); }
+  if (kind === 'stats' || kind === 'reset') { renderStats(live.stats); renderIntake(); renderSteps(); }
   if (kind === 'workshop' || kind === 'reset') { renderIntake(); renderSteps(); }
   if (kind === 'change' && d.entity === 'facilitator') refreshFacs().then(renderSteps);
-  if ((kind === 'change' && d.entity === 'idea') || kind === 'reset') { clearTimeout(b2bTimer); b2bTimer = setTimeout(renderB2B, 300); }
+  // The contacts list is fetched only while its tab is shown (it is the organiser's, not broadcast).
+  const b2bShown = $('#sec-b2b') && !$('#sec-b2b').hidden;
+  if (b2bShown && ((kind === 'change' && d.entity === 'idea') || kind === 'reset')) { clearTimeout(b2bTimer); b2bTimer = setTimeout(renderB2B, 300); }
   if (kind === 'storage_error') { const a = $('#storage-alert'); a.hidden = false; a.textContent = `${t('err.storage')} (${d})`; }
 });
 
@@ -176,6 +224,7 @@ live.on((kind, d) => {
   renderFacilitators();
   renderSteps();
   renderIntake();
+  document.body.dataset.ready = '1';
   followAddress(live.connect());
 })();
 

@@ -1,8 +1,11 @@
 // A participant's phone: join an organisation, write sheets, browse the room, propose ideas.
 import { ApiError, call, uuid } from './lib/api.js';
-import { $, $$, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { JoinConsent } from './lib/join-consent.js';
 import { Live } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
+import { orgSuggest } from './lib/org-suggest.js';
+import { messages, validate } from './lib/validate.js';
 import { PhoneSuggestions } from './lib/phone-suggestions.js';
 
 const boot = bootData();
@@ -11,11 +14,38 @@ const W = boot.workshop;
 const url = (p) => `/api/w/${W}${p}`;
 const live = new Live(W);
 let editing = null; // sheet being edited
+let retrying = null; // a refused outbox entry reopened in the form
 let interestOpen = null;
+const SCHEMAS = boot.schemas || {};
+const ROOM_PAGE = 30; // "La salle" shows this many cards, then more on demand
+let roomLimit = ROOM_PAGE;
+
+// Errors next to their field; the first one scrolled into view (opening its fold) and focused.
+function showFieldErrors(form, err) {
+  showErrors(form, err);
+  const first = form.querySelector('[aria-invalid="true"]') || form.querySelector('.form-error:not([hidden])');
+  if (!first) return;
+  const fold = first.closest('details');
+  if (fold) fold.open = true;
+  first.scrollIntoView({ block: 'center' });
+  if (first.matches('input, select, textarea')) first.focus({ preventScroll: true });
+}
+
+// The server's own rules (embedded schemas): a bad field is refused here, before anything is called saved.
+function localErrors(schemaName, body) {
+  const schema = SCHEMAS[schemaName];
+  if (!schema) return null;
+  const { errors } = validate(schema, body);
+  return Object.keys(errors).length ? { error: t('js.fix_fields'), fields: messages(errors, t) } : null;
+}
 
 const outbox = new Outbox(W, {
   onAck: (e, res) => { if (res && res.record) live.apply({ entity: e.kind, id: res.record.id, record: res.record, seq: res.seq }); render(); },
-  onReject: (e) => { toast(`${t('js.rejected')} ${e.error || ''}`, 'error'); render(); },
+  onReject: (e) => {
+    render();
+    if (e.kind === 'sheet') { reopenRefused(e); return; }
+    toast(`${t('js.rejected')} ${e.error || ''}`, 'error');
+  },
   onChange: () => { schedule(); renderConn(); },
   onCorrupt: () => toast(t('js.outbox_corrupt'), 'error'),
 });
@@ -33,6 +63,7 @@ const sugg = new PhoneSuggestions(W, {
 let frame = 0;
 function schedule() { if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); }); }
 
+const fold = (s) => String(s || '').toLocaleLowerCase('fr').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[’']/g, ' ');
 function myOrg() { return live.me && live.me.org; }
 function orgName(id) { const o = live.maps.organisations.get(id); return o ? o.name : '?'; }
 function intakeOpen() { return !live.info || (live.info.intake_open && !['closed', 'locked', 'followup'].includes(live.info.phase)); }
@@ -43,7 +74,11 @@ let conn = 'starting';
 let wasOnline = false;
 function renderConn() {
   const waiting = outbox.pending().length;
-  const down = conn === 'offline' || (conn === 'reconnecting' && wasOnline) || (waiting > 0 && outbox.pending().some((e) => e.attempts > 0));
+  // The socket itself is the truth: other modules' sockets also paint the shared indicator, and the
+  // 'conn' events of this one can arrive in any order with the outbox's own retries.
+  const linked = live.socket ? live.socket.connected && navigator.onLine : conn === 'online';
+  const down = (!linked && (conn === 'offline' || (conn === 'reconnecting' && wasOnline)))
+    || (waiting > 0 && outbox.pending().some((e) => e.attempts > 0));
   const note = $('#offline-note');
   note.hidden = !down;
   if (down) note.textContent = `${t('js.offline_note')}${waiting ? ` ${t('js.waiting_count', { n: waiting })}` : ''}`;
@@ -51,9 +86,9 @@ function renderConn() {
 
 // ---------- join ----------
 function renderJoin() {
-  const q = $('#org-search').value.trim().toLowerCase();
+  const q = fold($('#org-search').value.trim());
   const list = $('#org-list');
-  const orgs = live.list('organisations').filter((o) => !q || o.name.toLowerCase().includes(q))
+  const orgs = live.list('organisations').filter((o) => !q || fold(`${o.name} ${o.commune || ''}`).includes(q))
     .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
   list.replaceChildren(...orgs.map((o) => el('li', {}, el('button', {
     class: 'choice', type: 'button', onclick: () => joinOrg(o),
@@ -63,8 +98,7 @@ function renderJoin() {
 async function joinOrg(org) {
   if (!confirm(t('js.confirm_join', { name: org.name }))) return;
   try {
-    await call('POST', url('/join'), { organisation_id: org.id });
-    await restart();
+    await consent.join(org);
   } catch (err) { toast(err.message, 'error'); }
 }
 
@@ -75,77 +109,126 @@ async function restart() {
   outbox.flush();
 }
 
+const consent = new JoinConsent({ live, url, restart: () => restart(), orgName, changed: () => schedule() });
+
 $('#org-search').addEventListener('input', () => renderJoin());
+// Typing a new organisation's name proposes the existing close ones first ("Garage Bernard" -> "Garage Bernard & Fils").
+const orgSuggestions = orgSuggest($('#f-name'), $('#org-suggest'), { url: url('/organisations/suggest'), onPick: (o) => joinOrg(o),
+  pickLabel: t('js.suggest_join') });
 $('#org-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const form = ev.currentTarget;
   const body = { id: form.dataset.id || (form.dataset.id = uuid()), ...formData(form) };
+  const bad = localErrors('OrganisationCreate', body);
+  if (bad) { showFieldErrors(form, bad); return; }
+  if ((await orgSuggestions.check()).length && !orgSuggestions.confirmedNew()) {
+    showErrors(form, { error: t('js.suggest_first'), fields: { name: t('js.suggest_first') } });
+    const pick = $('#org-suggest .suggest-pick'); if (pick) { pick.scrollIntoView({ block: 'center' }); pick.focus({ preventScroll: true }); }
+    return;
+  }
   try {
     await call('POST', url('/organisations'), body);
     delete form.dataset.id;
     await restart();
   } catch (err) {
-    showErrors(form, err instanceof ApiError ? err.body : { error: t('js.offline_org') });
+    showFieldErrors(form, err instanceof ApiError ? err.body : { error: t('js.offline_org') });
   }
 });
 
 // ---------- tabs ----------
-for (const tab of $$('[role="tab"]')) {
-  tab.addEventListener('click', () => {
-    for (const other of $$('[role="tab"]')) {
-      const on = other === tab;
-      other.setAttribute('aria-selected', String(on));
-      document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
-    }
+// Every tab of the phone's tab list (templates/participant/space.html) works the same way.
+const phoneTabs = () => $$('.phone-tabs [role="tab"]');
+function selectTab(tab) {
+  for (const other of phoneTabs()) {
+    const on = other === tab;
+    other.setAttribute('aria-selected', String(on));
+    other.tabIndex = on ? 0 : -1;
+    document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
+  }
+  // Back to the top of the section, below the sticky tabs.
+  const head = $('.phone-tabs');
+  if (head.getBoundingClientRect().top <= parseFloat(getComputedStyle(head).top) + 1) head.parentElement.querySelector('.space-head').scrollIntoView();
+  document.dispatchEvent(new CustomEvent('phone:tab', { detail: tab.id.replace(/^tab-/, '') }));
+}
+for (const tab of phoneTabs()) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
+    const all = phoneTabs(); const i = all.indexOf(tab) + (ev.key === 'ArrowRight' ? 1 : -1);
+    const next = all[(i + all.length) % all.length]; selectTab(next); next.focus();
   });
 }
 
 // ---------- sheets ----------
 const sheetForm = $('#sheet-form');
-function openSheetForm(kind, sheet = null) {
+function openSheetForm(kind, sheet = null, { values = null, refused = null } = {}) {
   editing = sheet;
+  if (!refused) retrying = null;
   sheetForm.reset();
   sheetForm.hidden = false;
   showErrors(sheetForm, null);
   $('#sheet-form-title').textContent = sheet ? t('js.edit_sheet') : t('js.new_sheet');
   const k = (sheet && sheet.kind) || kind;
   sheetForm.querySelector(`input[name="kind"][value="${k}"]`).checked = true;
-  if (sheet) {
+  const shown = values ? { ...(sheet || {}), ...values } : sheet;
+  if (shown) {
     for (const input of sheetForm.elements) {
       if (!input.name || input.type === 'radio') continue;
-      const v = sheet[input.name];
+      const v = shown[input.name];
       if (input.type === 'checkbox') input.checked = !!v;
-      else input.value = v === null || v === undefined ? '' : String(v);
+      else input.value = v === null || v === undefined ? '' : String(v).replace(input.name === 'quantity' && typeof v === 'number' ? '.' : '\u0000', ',');
     }
   }
+  if (refused) { showFieldErrors(sheetForm, refused); return; }
   sheetForm.querySelector('#f-category').focus();
+}
+
+// The server refused a sheet the phone had kept (sent later from the outbox): the form comes back with
+// what was typed, the field marked and the server's message, instead of a dead "refused" card.
+function reopenRefused(e) {
+  const sheetId = e.method === 'POST' ? e.body.id : e.url.split('/').pop();
+  const sheet = e.method === 'PATCH' ? live.maps.sheets.get(sheetId) || null : null;
+  selectTab($('#tab-mine'));
+  retrying = e;
+  const values = { ...e.body }; delete values.id; delete values.version; delete values.request_id;
+  openSheetForm(values.kind || (sheet && sheet.kind) || 'offer', sheet, { values, refused: {
+    error: t('js.sheet_refused', { title: e.label || values.title || '' }) + (e.error ? ` ${e.error}` : ''),
+    fields: e.fields || {} } });
+  if (e.current && sheet) live.apply({ entity: 'sheet', id: sheet.id, record: e.current });
 }
 $('#add-offer').addEventListener('click', () => openSheetForm('offer'));
 $('#add-need').addEventListener('click', () => openSheetForm('need'));
-$('#sheet-cancel').addEventListener('click', () => { sheetForm.hidden = true; editing = null; });
+$('#sheet-cancel').addEventListener('click', () => { sheetForm.hidden = true; editing = null; retrying = null; });
 
 sheetForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const data = formData(sheetForm);
-  const missing = {};
-  if (!data.category) missing.category = t('err.required');
-  if (!data.title || data.title.trim().length < 2) missing.title = t('err.required');
-  if (Object.keys(missing).length) { showErrors(sheetForm, { error: t('err.invalid'), fields: missing }); return; }
-  if (data.quantity !== undefined) data.quantity = data.quantity.replace(',', '.');
+  if (data.quantity !== undefined) data.quantity = asNumber(data.quantity);
+  if (editing && editing.version === undefined) editing = live.maps.sheets.get(editing.id) || editing;
   if (editing) {
     const changes = { version: editing.version, request_id: uuid() };
     for (const [k, v] of Object.entries(data)) if (String(editing[k] ?? '') !== String(v)) changes[k] = v;
     for (const input of sheetForm.elements) {
       if (input.name && input.type !== 'checkbox' && input.type !== 'radio' && input.value === '' && editing[input.name]) changes[input.name] = null;
     }
+    const bad = localErrors('SheetUpdate', changes);
+    if (bad) { showFieldErrors(sheetForm, bad); return; }
+    if (retrying) outbox.drop(retrying.id);
     outbox.add({ id: changes.request_id, method: 'PATCH', url: url(`/sheets/${editing.id}`), body: changes, kind: 'sheet', label: data.title });
   } else {
-    const id = uuid();
-    outbox.add({ id, method: 'POST', url: url('/sheets'), body: { id, ...data }, kind: 'sheet', label: data.title });
+    // A refused sheet typed again keeps its id: still one sheet, whichever copy arrives.
+    const id = retrying && retrying.method === 'POST' ? retrying.body.id : uuid();
+    const body = { id, ...data };
+    const bad = localErrors('SheetCreate', body);
+    if (bad) { showFieldErrors(sheetForm, bad); return; }
+    if (retrying) outbox.drop(retrying.id);
+    outbox.add({ id, method: 'POST', url: url('/sheets'), body, kind: 'sheet', label: data.title });
   }
-  sheetForm.hidden = true; editing = null;
-  toast(t('js.sheet_kept'));
+  sheetForm.hidden = true; editing = null; retrying = null;
+  // No toast: the card itself says "waiting" then "saved" (a toast would stay on top of its buttons).
   render();
+  const card = $('#my-sheets > li');
+  if (card) card.scrollIntoView({ block: 'nearest' });
 });
 
 function withdraw(sheet) {
@@ -161,7 +244,7 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
     el('h3', { text: s.title }),
     s.quantity !== null && s.quantity !== undefined && s.quantity !== '' ? el('p', { class: 'qty', text: `${String(s.quantity).replace('.', ',')} ${lbl('unit', s.unit) || s.unit_label || ''} ${s.frequency ? `· ${lbl('freq', s.frequency)}` : ''}` }) : null,
     s.description ? el('p', { class: 'desc', text: s.description }) : null,
-    !mine ? el('p', { class: 'muted', text: s.anonymous ? t('js.anonymous_org') : orgName(s.organisation_id) }) : null);
+    !mine ? el('p', { class: 'muted org', text: s.anonymous ? t('js.anonymous_org') : orgName(s.organisation_id) }) : null);
   if (mine) {
     const state = rejected ? el('p', { class: 'state rejected', role: 'status', text: `${t('js.state_rejected')} ${rejected}` })
       : pending ? el('p', { class: 'state pending', role: 'status', text: t('js.state_pending') })
@@ -178,8 +261,9 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
         el('button', { class: 'btn danger', type: 'button', onclick: () => withdraw(s), 'aria-label': `${t('js.withdraw')} — ${s.title}`, text: t('js.withdraw') })));
     }
   } else if (intakeOpen()) {
-    const btn = el('button', { class: 'btn primary', type: 'button', 'aria-expanded': String(interestOpen === s.id), text: t('js.interested'), onclick: () => { interestOpen = interestOpen === s.id ? null : s.id; render(); } });
-    li.append(btn);
+    const btn = el('button', { class: 'btn primary interest-btn', type: 'button', 'aria-expanded': String(interestOpen === s.id), text: t('js.interested'), onclick: () => { interestOpen = interestOpen === s.id ? null : s.id; render(); } });
+    const foot = el('div', { class: 'sheet-foot' }, li.querySelector('.org'), btn);
+    li.append(foot);
     if (interestOpen === s.id) li.append(interestForm(s));
   }
   return li;
@@ -223,7 +307,8 @@ $('#pool-form').addEventListener('submit', (ev) => {
 // ---------- render ----------
 function render() {
   const org = myOrg();
-  $('#join').hidden = !!org;
+  const waiting = consent.render();
+  $('#join').hidden = !!org || waiting;
   $('#space').hidden = !org;
   const closed = !intakeOpen();
   const note = $('#closed-note');
@@ -259,18 +344,8 @@ function render() {
     }
   }
 
-  const kind = $('#room-kind').value; const cat = $('#room-cat').value;
-  const room = live.list('sheets').filter((s) => s.organisation_id !== org && s.state !== 'withdrawn'
-    && (!kind || s.kind === kind) && (!cat || s.category === cat))
-    .sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
-  if ($('#room-sort').value === 'relevance') room.sort((a, b) => sugg.score(b.id) - sugg.score(a.id));
-  $('#room-sheets').replaceChildren(...room.slice(0, 300).map((s) => sheetCard(s)));
-  $('#room-count').textContent = t('js.room_count', { n: room.length });
-
-  const others = live.list('organisations').filter((o) => o.id !== org).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-  const checked = new Set($$('#pool-orgs input:checked').map((i) => i.value));
-  $('#pool-orgs').replaceChildren(...others.map((o) => el('div', { class: 'check' },
-    el('input', { type: 'checkbox', id: `po-${o.id}`, value: o.id, checked: checked.has(o.id) }), el('label', { for: `po-${o.id}`, text: o.name }))));
+  renderRoom();
+  renderPoolOrgs();
 
   const pendingIdeas = outbox.entries().filter((e) => e.kind === 'idea' && !live.maps.ideas.has(e.body.id));
   const ideas = live.list('ideas').sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
@@ -285,14 +360,78 @@ function render() {
   $('#ideas-empty').hidden = ideas.length + pendingIdeas.length > 0;
 }
 
-$('#room-kind').addEventListener('change', render);
-$('#room-cat').addEventListener('change', render);
-$('#room-sort').addEventListener('change', () => { if ($('#room-sort').value === 'relevance') sugg.loadRelevance().catch(() => {}); render(); });
+// ---------- "La salle": search, filters, first cards at once and more on demand ----------
+const roomHay = new Map(); // sheet id -> {v, s}: folded text searched (title, description, organisation)
+function sheetHay(s) {
+  const c = roomHay.get(s.id);
+  if (c && c.v === s.version) return c.s;
+  // An anonymous sheet's organisation is not shown, so it is not searchable either.
+  const text = fold([s.title, s.description, s.anonymous ? '' : orgName(s.organisation_id), lbl('cat', s.category),
+    s.subcategory ? lbl('sub', s.subcategory) : ''].filter(Boolean).join(' '));
+  roomHay.set(s.id, { v: s.version, s: text });
+  return text;
+}
+function roomMatches() {
+  const org = myOrg();
+  const kind = $('#room-kind').value; const cat = $('#room-cat').value;
+  const words = fold($('#room-q').value.trim()).split(/\s+/).filter(Boolean);
+  return live.list('sheets').filter((s) => s.organisation_id !== org && s.state !== 'withdrawn'
+    && (!kind || s.kind === kind) && (!cat || s.category === cat)
+    && (!words.length || words.every((w) => sheetHay(s).includes(w))))
+    .sort((a, b) => (b.created_at || '').localeCompare(a.created_at || '') || (a.id < b.id ? -1 : 1))
+    .sort((a, b) => ($('#room-sort').value === 'relevance' ? sugg.score(b.id) - sugg.score(a.id) : 0));
+}
+function renderRoom() {
+  if ($('#panel-room').hidden && renderRoom.drawn) { renderRoom.stale = true; return; } // drawn when opened
+  // Someone typing a comment under a card keeps it: live changes wait until they leave the field.
+  if (renderRoom.drawn && document.activeElement && document.activeElement.matches('#room-sheets textarea, #room-sheets input')) { renderRoom.stale = true; return; }
+  renderRoom.drawn = true; renderRoom.stale = false;
+  const room = roomMatches();
+  const shown = room.slice(0, roomLimit);
+  $('#room-sheets').replaceChildren(...shown.map((s) => sheetCard(s)));
+  const q = $('#room-q').value.trim();
+  $('#room-count').textContent = q || $('#room-kind').value || $('#room-cat').value
+    ? t('js.room_found', { n: room.length }) : t('js.room_count', { n: room.length });
+  const rest = room.length - shown.length;
+  const more = $('#room-more');
+  more.hidden = rest <= 0;
+  if (rest > 0) more.textContent = t('js.room_more', { n: Math.min(rest, ROOM_PAGE), total: rest });
+}
+let roomTimer = 0;
+function roomFilterChanged() { roomLimit = ROOM_PAGE; renderRoom(); }
+$('#room-kind').addEventListener('change', roomFilterChanged);
+$('#room-sort').addEventListener('change', () => { if ($('#room-sort').value === 'relevance') sugg.loadRelevance().catch(() => {}); roomFilterChanged(); });
+$('#room-cat').addEventListener('change', roomFilterChanged);
+$('#room-q').addEventListener('input', () => { clearTimeout(roomTimer); roomTimer = setTimeout(roomFilterChanged, 120); });
+$('#room-q').closest('.room-tools').addEventListener('submit', (ev) => ev.preventDefault());
+$('#room-more').addEventListener('click', () => {
+  const first = roomLimit;
+  roomLimit += ROOM_PAGE; renderRoom();
+  const next = $$('#room-sheets > li')[first]; // focus goes to the first new card, not back to the top
+  if (next) { next.tabIndex = -1; next.focus({ preventScroll: true }); next.scrollIntoView({ block: 'start' }); }
+});
+document.addEventListener('phone:tab', (ev) => { if (ev.detail === 'room' && renderRoom.stale) renderRoom(); });
+$('#room-sheets').addEventListener('focusout', () => setTimeout(() => { if (renderRoom.stale && !$('#room-sheets').contains(document.activeElement)) renderRoom(); }, 0));
+
+function renderPoolOrgs() {
+  const org = myOrg();
+  const q = fold($('#pool-org-q').value.trim());
+  const checked = new Set($$('#pool-orgs input:checked').map((i) => i.value));
+  const others = live.list('organisations').filter((o) => o.id !== org && (!q || checked.has(o.id) || fold(o.name).includes(q)))
+    .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  const key = `${q}|${others.map((o) => `${o.id}:${o.name}`).join(',')}`;
+  if (key === renderPoolOrgs.key) return; // unchanged: keep the checkboxes as they are
+  renderPoolOrgs.key = key;
+  $('#pool-orgs').replaceChildren(...others.map((o) => el('div', { class: 'check' },
+    el('input', { type: 'checkbox', id: `po-${o.id}`, value: o.id, checked: checked.has(o.id) }), el('label', { for: `po-${o.id}`, text: o.name }))));
+}
+$('#pool-org-q').addEventListener('input', renderPoolOrgs);
 
 live.on((kind, detail) => {
   if (kind === 'conn') { conn = detail; if (detail === 'online') wasOnline = true; renderConn(); return; }
   if (kind !== 'seq') schedule();
   if (kind === 'connected') outbox.flush();
+  if (kind === 'connected' || kind === 'seq') renderConn();
 });
 live.on((kind, detail) => { if (kind === 'refused') toast(detail, 'error'); });
 

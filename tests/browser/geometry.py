@@ -23,6 +23,7 @@ const shown = (n) => {
   if (r.width <= 1.5 || r.height <= 1.5) return false;            // empty or visually hidden
   const cs = getComputedStyle(n);
   if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) return false;
+  if (/^rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)$/.test(cs.clip)) return false;  // visually hidden, any zoom
   // Positioned off screen on purpose (a skip link until it gets the focus).
   const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
   if ((cs.position === 'absolute' || cs.position === 'fixed') && (r.bottom <= 0 || r.right <= 0 || r.top >= vh || r.left >= vw)) return false;
@@ -136,8 +137,10 @@ def clipped_texts(page, selector: str = "body") -> list[str]:
             for (let a = n.parentElement; a && a !== document.documentElement; a = a.parentElement) {
               const acs = getComputedStyle(a);
               if (acs.overflowX === 'visible' && acs.overflowY === 'visible') continue;
-              if (a.scrollHeight > a.clientHeight + 1 && acs.overflowY !== 'hidden' && acs.overflowY !== 'clip') continue; // a scroller shows it on scroll
               const ar = a.getBoundingClientRect();
+              const outside = r.left < ar.left - 1 || r.right > ar.right + 1 || r.top < ar.top - 1 || r.bottom > ar.bottom + 1;
+              // A scroller shows it on scroll: scrolled out of its view is not cut (and not cut further up either).
+              if (a.scrollHeight > a.clientHeight + 1 && acs.overflowY !== 'hidden' && acs.overflowY !== 'clip') { if (outside) break; continue; }
               if (r.left < ar.left - 1 || r.right > ar.right + 1 || r.top < ar.top - 1 || r.bottom > ar.bottom + 1) {
                 out.push(`${describe(n)}: cut by ${describe(a)}`);
                 break;

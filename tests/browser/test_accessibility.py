@@ -130,7 +130,13 @@ def test_every_page_passes_axe(server, browser, size, lang):
     fpage.wait_for_selector("#conn[data-state=online]")
     fpage.wait_for_selector("#steps [aria-current=step]")
     check(fpage, "organiser-dashboard")
-    # Back up now: the organiser gets the file's name.
+    # Every section of the organiser page, one tab at a time.
+    for section in fpage.eval_on_selector_all("#org-tabs [role=tab]", "tabs => tabs.map(t => t.dataset.section)"):
+        fpage.click(f"#tab-{section}")
+        fpage.wait_for_selector(f"#sec-{section}:not([hidden])")
+        check(fpage, f"organiser-{section}")
+    # Back up now (in "Import and backup"): the organiser gets the file's name.
+    fpage.click("#tab-imports")
     fpage.click("#backup-now")
     fpage.wait_for_function("() => document.getElementById('backup-result').textContent.length > 0")
     assert fpage.text_content("#backup-result").startswith(

@@ -208,6 +208,10 @@ def _afternoon(server, room, lang, T):
             phone.click("#org-form button[type=submit]")
         else:
             phone.locator("#org-list .choice", has_text=ORGS[idx]).click()
+            # a phone is already in that organisation: it asks, and that phone lets it in (join consent)
+            phone.wait_for_selector("#jc-waiting:not([hidden])")
+            member = phones[JOINS.index((idx, "create"))]
+            member.locator("#jc-requests .join-request button.primary").click()
         tick(f"phone {k} submitted")
         phone.wait_for_selector("#space:not([hidden])")
         tick(f"phone {k} in space")
@@ -317,7 +321,8 @@ def _afternoon(server, room, lang, T):
     snap(a, lang, "board-new")
 
     def move(tab, idea, to, reason=None):
-        tab.click(f'li[data-id="{idea}"] button[data-act="move"][data-to="{to}"]')
+        tab.click(f'li[data-id="{idea}"] button[data-act="menu"]')  # the card's one "Déplacer ▾" control
+        tab.click(f'#move-menu button[data-act="move"][data-to="{to}"]')
         if reason:
             tab.wait_for_selector("#reason-dialog[open]")
             tab.check(f"#reason-{reason}")
@@ -333,9 +338,10 @@ def _afternoon(server, room, lang, T):
     move(a, i_pallets, "abandoned", reason="volume")
     move(b, i_heat, "explore")
     for tab, idea in ((a, i_wood), (b, i_heat)):
-        tab.click(f'li[data-id="{idea}"] button[data-act="b2b"]')
+        tab.click(f'li[data-id="{idea}"] button[data-act="menu"]')
+        tab.click('#move-menu button[data-act="b2b"][aria-checked="false"]')
         for t in tabs:
-            t.wait_for_selector(f'li[data-id="{idea}"] button[data-act="b2b"][aria-pressed="true"]')
+            t.wait_for_selector(f'li[data-id="{idea}"]:not(.is-pending) .tag.b2b')
     snap(b, lang, "board-sorted")
 
     # ---- The same counts everywhere -----------------------------------------------------------------

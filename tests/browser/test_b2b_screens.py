@@ -65,6 +65,7 @@ def test_planning_grid_drag_pins_a_meeting_at_1366x768(server, browser, room):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server.url(f"/w/{ws['code']}/organiser"))
+    page.click("#tab-b2b")  # the planner is reached from the organiser page's B2B section
     page.click("#b2b-planner-link")
     page.wait_for_selector("#grid .mcard")
     board = organiser.get(_api(server, ws, "/meetings")).json()

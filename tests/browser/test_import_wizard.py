@@ -17,6 +17,7 @@ def test_import_wizard_on_a_laptop(server, browser, tmp_path):
     page.goto(server.url(f"/w/{ws['code']}/organiser"))
     page.fill("#password", "motdepasse")
     page.click("button[type=submit]")
+    page.click("#tab-imports")  # the organiser page's "imports" section links to the wizard
     page.wait_for_selector("#import-link")
     page.click("#import-link")
     page.wait_for_selector("#import-form")

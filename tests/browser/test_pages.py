@@ -107,6 +107,8 @@ def test_intake_closed_and_locked_are_explained_on_phone_and_board(server, brows
     tab.wait_for_selector("body[data-ready='1']")
     assert ("verrouillé" in tab.text_content("#phase-note")) if lang == "fr" else (
         "locked" in tab.text_content("#phase-note"))
+    # Anne's table 1 has no organisation: the board says so and offers the whole room in one tap.
+    tab.click("#scope-empty-all")
     # The card is there, with details but no move or B2B button the server would refuse.
     tab.wait_for_selector("li.card:has-text('Broyeur partagé')")
     assert tab.locator(".card-moves").count() == 0 and tab.locator(".b2b-toggle").count() == 0

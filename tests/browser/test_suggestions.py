@@ -2,6 +2,8 @@
 (live, accept, dismiss and undo) and the phone's "Ça pourrait vous intéresser" at 360x740."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.browser.helpers import context, layout_problems, open_page, shot
@@ -130,8 +132,14 @@ def test_phone_shows_what_could_interest_each_of_its_sheets(browser, server, wor
     # "Ça m'intéresse" proposes the idea as today
     block.locator("li", has_text="Sarments de vigne").get_by_role("button").click()
     page.wait_for_function("() => document.querySelector('#ideas-count').textContent === '1'", timeout=15_000)
-    state = w["organiser"].get(api(server, w["ws"], "/state")).json()
-    made = [i for i in state["ideas"] if i["offer_sheet_id"] == w["sheets"]["vine"]["id"]]
+    # the count includes the phone's outbox: wait for the server to have acknowledged the idea
+    deadline = time.monotonic() + 15
+    while True:
+        state = w["organiser"].get(api(server, w["ws"], "/state")).json()
+        made = [i for i in state["ideas"] if i["offer_sheet_id"] == w["sheets"]["vine"]["id"]]
+        if made or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert len(made) == 1 and made[0]["origin"] == "participant"
     # the room list sorted by relevance puts the matching offers first
     page.click("#tab-room")

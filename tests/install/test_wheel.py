@@ -36,7 +36,7 @@ def kit(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def venv(kit, tmp_path_factory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv") / "atelier-env"
-    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=600)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     r = subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                         "--no-index", "--find-links", str(kit), "atelier-synergies"],

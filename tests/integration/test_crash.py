@@ -216,11 +216,14 @@ def truth(db_path, role, org=None):
     conn.row_factory = sqlite3.Row
     try:
         out = {}
-        for key, entity in (("organisations", "organisation"), ("sheets", "sheet"), ("ideas", "idea")):
-            rows = [decode(r) for r in conn.execute(f"SELECT * FROM {key}")]
+        tables = {key: (entity, [decode(r) for r in conn.execute(f"SELECT * FROM {key}")])
+                  for key, entity in (("organisations", "organisation"), ("sheets", "sheet"), ("ideas", "idea"))}
+        # derived fields (an idea's title, its sheets' ids) are built from the other rows
+        src = visibility.Sources(records={(e, r["id"]): r for e, rows in tables.values() for r in rows})
+        for key, (entity, rows) in tables.items():
             seen = {}
             for r in rows:
-                v = visibility.for_role(entity, r, role, org)
+                v = visibility.for_role(entity, r, role, org, src)
                 if v is not None:
                     seen[r["id"]] = v
             out[key] = seen

@@ -49,8 +49,12 @@ def test_wizard_steps_then_confirm(server):
     assert r.status_code == 400 and "expiré" in r.text
     assert len(_state(server, organiser, ws)["organisations"]) == 5
     # The same headers next time: the column chosen is remembered.
+    # Nothing left to decide: straight to the preview, where everything is already present.
     r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": (name, content)})
-    assert "comme la dernière fois" in r.text and "correspondances reprises" in r.text
+    assert "correspondances reprises" in r.text and 'id="preview-table"' in r.text
+    assert "0 à créer, 0 à mettre à jour, 5 déjà présent(s)" in r.text
+    r = organiser.get(r.url.split("?")[0] + "?step=columns")
+    assert "comme la dernière fois" in r.text
 
 
 def _upload(organiser, url, csrf, name, content):
@@ -126,3 +130,14 @@ def test_a_confirmed_import_reaches_the_screens_live(server):
     finally:
         for c in screens.values():
             c.close()
+
+
+def test_a_large_file_is_accepted(server):
+    ws, organiser = server.new_workshop()
+    url = server.url(f"/w/{ws['code']}/organiser/import")
+    csrf = _csrf(organiser, url)
+    lines = ["Nom;Commune;Description"] + [f"Structure {i:04d};Vitré;{'x' * 300}" for i in range(3000)]
+    content = "\n".join(lines).encode()
+    assert len(content) > 900_000
+    r = organiser.post(url, data={"csrf": csrf, "kind": "organisations"}, files={"file": ("gros.csv", content)})
+    assert r.status_code == 200 and 'id="columns-table"' in r.text

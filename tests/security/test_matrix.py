@@ -197,6 +197,33 @@ def p_export(w, v):
     return lambda s: s.get(w.srv.url(f"/w/{w.code}/export/json"))
 
 
+def _pending_request(w, org_id):
+    """A phone that asked to join ``org_id`` (asked while live: the world's phase is put back after)."""
+    phase = w.rows("workshop")[0]["phase"]
+    intake = w.rows("workshop")[0]["intake_open"]
+    if phase != "live":
+        w.org.post(w.api("/phase"), json={"phase": "live"}).raise_for_status()
+    s = _visitor(w)
+    r = s.post(w.api("/join"), json={"organisation_id": org_id, "label": "Nouvelle venue"})
+    assert r.status_code == 202, r.text
+    if phase != "live":
+        w.org.post(w.api("/phase"), json={"phase": phase}).raise_for_status()
+    if not intake:
+        w.org.post(w.api("/intake"), json={"open": False}).raise_for_status()
+    return r.json()["request"]["id"]
+
+
+def p_join_answer(w, v):
+    did = _pending_request(w, _org_target(w, v)["id"])
+    return lambda s: s.post(w.api(f"/join-requests/{did}"), json={"accept": True})
+
+
+def _mistake(w):
+    r = w.org.post(w.api("/organisations"), json={"id": uid(), "name": f"Erreur {uid()[:8]}"})
+    r.raise_for_status()
+    return r.json()["record"]
+
+
 def _suggested_pair(w):
     offer = w.fresh_sheet(w.org_a["id"], kind="offer", category="packaging", title="Palettes bois")
     need = w.fresh_sheet(w.org_b["id"], kind="need", category="packaging", title="Palettes pour expédier")
@@ -236,6 +263,17 @@ def _fresh_meeting(w, first=None):
     r = w.org.post(w.api("/meetings"), json={"id": uid(), "org_ids": [first or _fresh_org(w), _fresh_org(w)]})
     r.raise_for_status()
     return r.json()["record"]
+
+
+def p_org_merge(w, v):
+    org = _mistake(w)
+    return lambda s: s.post(w.api(f"/organisations/{org['id']}/merge"), json={"version": 1,
+                                                                           "into_id": w.org_a["id"]})
+
+
+def p_org_delete(w, v):
+    org = _mistake(w)
+    return lambda s: s.post(w.api(f"/organisations/{org['id']}/delete"), json={"version": 1})
 
 
 def p_meetings(w, v):
@@ -288,6 +326,9 @@ def p_meeting_agenda(w, v):
 
 
 PERFORMERS = {
+    ("POST", "/api/w/{wid}/join-requests/{did}"): p_join_answer,
+    ("POST", "/api/w/{wid}/organisations/{oid}/merge"): p_org_merge,
+    ("POST", "/api/w/{wid}/organisations/{oid}/delete"): p_org_delete,
     ("POST", "/api/workshops"): p_create_workshop,
     ("POST", "/api/w/{wid}/login/organiser"): p_login_organiser,
     ("POST", "/api/w/{wid}/login/facilitator"): p_login_facilitator,
@@ -296,6 +337,8 @@ PERFORMERS = {
     ("GET", "/api/w/{wid}/events"): p_events,
     ("POST", "/api/w/{wid}/organisations"): p_org_create,
     ("PATCH", "/api/w/{wid}/organisations/{oid}"): p_org_update,
+    ("GET", "/api/w/{wid}/organisations/suggest"): lambda w, v: lambda s: s.get(
+        w.api("/organisations/suggest"), params={"name": "structure"}),
     ("POST", "/api/w/{wid}/join"): p_join,
     ("POST", "/api/w/{wid}/sheets"): p_sheet_create,
     ("PATCH", "/api/w/{wid}/sheets/{sid}"): p_sheet_update,

@@ -119,7 +119,8 @@ PAGES = {
     "participant": ("pa", "/j/{code}", ["<script>alert(1)</script> Structure A", f"{HOSTILE[1]} besoin",
                                         f"{HOSTILE[0]} idée"]),
     "participant-join": ("anon", "/j/{code}", [f"{HOSTILE[0]} 0", f"{HOSTILE[3]} 3"]),
-    "organiser": ("org", "/w/{code}/organiser", [HOSTILE[1], f"{HOSTILE[2]} idée"]),
+    # The B2B tab holds the selected ideas with their parties (opened by its link).
+    "organiser": ("org", "/w/{code}/organiser?s=b2b", [HOSTILE[1], f"{HOSTILE[2]} idée"]),
     "organiser-login": ("anon", "/w/{code}/organiser", ["<img src=x onerror=alert(1)> Atelier"]),
     "facilitator": ("fac", "/w/{code}/facilitator", [f"{HOSTILE[0]} idée", f"{HOSTILE[5]} idée"]),
     "facilitator-login": ("anon", "/w/{code}/facilitator", ["<img src=x onerror=alert(1)> Atelier"]),

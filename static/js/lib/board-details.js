@@ -34,7 +34,12 @@ export function initDetails(ctx) {
   function fieldLabel(k) {
     const key = `js.board_field_${k}`;
     const s = t(key);
-    return s === key ? k : s;
+    return s === key ? t('js.board_field_other') : s; // never a raw key such as "meeting_slot"
+  }
+  function actionLabel(a) {
+    const key = `js.board_action_${a}`;
+    const s = t(key);
+    return s === key ? t('js.board_action_other') : s;
   }
 
   function valueText(k, v) {
@@ -99,7 +104,7 @@ export function initDetails(ctx) {
       const res = await call('GET', ctx.url(`/ideas/${id}/history`));
       if (!current || current.id !== id) return;
       ol.replaceChildren(...res.history.slice().reverse().map((h) => el('li', { class: h.merged ? 'merged' : '' },
-        el('p', { class: 'h-head' }, el('strong', { text: t(`js.board_action_${h.action}`) }), ' · ',
+        el('p', { class: 'h-head' }, el('strong', { text: actionLabel(h.action) }), ' · ',
           el('span', { text: `${h.who || '—'} · ${formatDate(h.at, ctx.boot.lang)}` }),
           h.merged ? el('span', { class: 'muted', text: ` · ${t('js.board_from_merged', { title: h.title || '' })}` }) : null),
         el('ul', { class: 'h-changes' }, ...Object.entries(h.changes || {}).filter(([k]) => k !== 'merged_into' || h.action === 'merge').map(([k, [a, b]]) =>

@@ -49,6 +49,7 @@ export function initDrag(board, { canDrag, onDrop, targetsFor }) {
     window.removeEventListener('pointercancel', onCancel, true);
     window.removeEventListener('keydown', onKey, true);
     if (!d || !d.started) return;
+    board.dataset.dragEnd = String(Date.now()); // the click that ends a drag is not a tap
     if (d.over) d.over.classList.remove('drop-ok', 'drop-no');
     d.ghost.remove();
     d.card.classList.remove('dragging');

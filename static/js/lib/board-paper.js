@@ -3,9 +3,10 @@
 // (as "represented"). Writes go through the outbox: nothing typed is lost
 // when the wifi drops.
 import { uuid } from './api.js';
-import { $, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './dom.js';
+import { $, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './dom.js';
 import { Live } from './live.js';
 import { Outbox } from './outbox.js';
+import { orgSuggest } from './org-suggest.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -32,13 +33,24 @@ function findOrg(name) {
   return null;
 }
 
+// Close existing names ("Garage Bernard" -> "Garage Bernard & Fils") are proposed before a new one is made.
+const suggest = orgSuggest($('#p-org'), $('#p-org-suggest'), {
+  url: url('/organisations/suggest'),
+  onPick: (m) => { $('#p-org').value = m.name; suggest.reset(); resolveOrg(); showErrors(form, null); $('#p-title').focus(); },
+  onChange: () => resolveOrg(),
+});
+
 function resolveOrg() {
   const name = $('#p-org').value;
   const org = findOrg(name);
   const status = $('#p-org-status');
   $('#p-new-org').hidden = !!org || !name.trim();
+  if (org) $('#p-org-suggest').hidden = true;
   if (!name.trim()) { status.textContent = ''; delete status.dataset.state; return null; }
-  if (org) {
+  if (!org && suggest.matches().length) {
+    status.dataset.state = 'similar';
+    status.textContent = t('js.suggest_similar');
+  } else if (org) {
     status.dataset.state = 'found';
     const o = live.maps.organisations.get(org.id);
     status.textContent = t('js.board_paper_org_found', { presence: o ? lbl('presence', o.presence) : lbl('presence', 'represented'),
@@ -89,7 +101,7 @@ document.addEventListener('keydown', (ev) => {
   if (ev.key === 'r' || ev.key === 'R') { ev.preventDefault(); $('#p-kind-need').checked = true; }
 });
 
-form.addEventListener('submit', (ev) => {
+form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const data = formData(form);
   const fields = {};
@@ -103,6 +115,11 @@ form.addEventListener('submit', (ev) => {
     return;
   }
   let org = findOrg(orgName);
+  if (!org && (await suggest.check()).length && !suggest.confirmedNew()) {
+    showErrors(form, { error: t('js.suggest_first'), fields: { org_name: t('js.suggest_first') } });
+    $('#p-org-suggest .suggest-pick').focus();
+    return;
+  }
   if (!org) {
     const id = uuid();
     const body = { id, name: orgName, presence: 'represented', kind: data.org_kind || 'company' };
@@ -115,7 +132,7 @@ form.addEventListener('submit', (ev) => {
   }
   const sheet = { id: uuid(), organisation_id: org.id, kind: data.kind, category: data.category, title: data.title.trim() };
   for (const k of ['paper_no', 'subcategory', 'unit', 'frequency', 'description']) if (data[k]) sheet[k] = data[k];
-  if (data.quantity) sheet.quantity = data.quantity.replace(',', '.');
+  if (data.quantity) sheet.quantity = asNumber(data.quantity);
   outbox.add({ id: sheet.id, method: 'POST', url: url('/sheets'), body: sheet, kind: 'sheet', label: sheet.title });
   mine.unshift(sheet.id);
   toast(t('js.board_paper_saved', { title: sheet.title }));

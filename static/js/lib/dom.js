@@ -54,6 +54,14 @@ export function formData(form) {
   return out;
 }
 
+// A typed quantity ("12,5", "1 000") as the JSON number the API expects; kept as typed when it is not
+// a number, so the server's message says what is wrong instead of the value vanishing.
+export function asNumber(text) {
+  const s = String(text).replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  const n = Number(s);
+  return s !== '' && Number.isFinite(n) ? n : text;
+}
+
 export function showErrors(form, err) {
   for (const p of form.querySelectorAll('.field-error')) { p.hidden = true; p.textContent = ''; }
   for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');

@@ -24,7 +24,7 @@ export class Live {
     const s = await call('GET', `/api/w/${this.workshop}/state`);
     for (const m of Object.values(this.maps)) m.clear();
     for (const [key, m] of Object.entries(this.maps)) for (const r of s[key] || []) m.set(r.id, r);
-    this.info = s.workshop; this.stats = s.stats; this.me = s.me; this.seq = s.seq;
+    this.info = s.workshop; this.stats = s.stats; this.me = s.me; this.seq = s.seq; this.state = s;
     this.emit('reset', null);
     return s;
   }
@@ -35,7 +35,7 @@ export class Live {
       return;
     }
     const key = ENTITIES[msg.entity];
-    if (!key) return;
+    if (!key) { this.emit('other', msg); return; } // records a page module keeps itself (join requests…)
     const m = this.maps[key];
     const old = m.get(msg.id);
     if (!msg.record) { if (old) { m.delete(msg.id); this.emit('change', { entity: msg.entity, id: msg.id, record: null, old }); } return; }
