@@ -286,9 +286,9 @@ def answer(ws, actor, mid, data):
 
 # -- planning ---------------------------------------------------------------------------------
 def _native(fn):
-    from ..backup import _run_native
+    from ..workers import run_native
 
-    return _run_native(fn)
+    return run_native(fn)
 
 
 def instance(ws) -> tuple[dict, list, list]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import types
 
 import pytest
 
@@ -207,7 +208,8 @@ def test_a_batch_of_changes_is_one_message_per_room_in_seq_order():
 
 def test_publish_sends_one_message_per_room_for_a_batch(ws, monkeypatch):
     sent = []
-    monkeypatch.setattr(realtime.socketio, "server", object())
+    no_members = types.SimpleNamespace(get_participants=lambda ns, r: iter(()))
+    monkeypatch.setattr(realtime.socketio, "server", types.SimpleNamespace(manager=no_members))
     monkeypatch.setattr(realtime.socketio, "emit", lambda name, data, to, **kw: sent.append((name, data, to)))
     monkeypatch.setattr(realtime, "_schedule_stats", lambda ws: None)
     recs = [organisations.create(ws, ORGANISER, _org(f"P{n}"))[0] for n in range(3)]
