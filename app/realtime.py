@@ -212,8 +212,7 @@ def _send(ws, events: list[dict]):
         socketio.emit("changes", {"changes": batch}, to=rooms, **extra)
         sent_batches["messages"] += 1
         sent_batches["changes"] += len(batch)
-    _publish_suggestions(ws, events)
-    _schedule_stats(ws)
+    _schedule_stats(ws, events)
 
 
 def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[dict]) -> list[tuple[list[str], dict]]:
@@ -238,6 +237,7 @@ def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[d
 
 
 def _publish_suggestions(ws, events: list[dict]):
+    """Send what the matcher's pairs became since the last time (``events``: the commits since)."""
     from .services import suggestions
 
     try:
@@ -250,18 +250,26 @@ def _publish_suggestions(ws, events: list[dict]):
             socketio.emit("suggestions", msg, to=rooms)
 
 
-# Counters are recomputed at most every STATS_EVERY seconds per workshop, not per commit:
-# their COUNT queries grow with the event, and screens only need them a few times a second.
-STATS_EVERY = 0.25
+# What is derived from many records — the counters, the suggested pairs — is recomputed at most every
+# DERIVED_EVERY seconds per workshop, not per commit, for everything committed since: the counters'
+# COUNT queries grow with the event, the matcher's work and its messages (kilobytes of reasons) come
+# once for a burst of writes instead of once per write, and screens only need them a few times a second.
+DERIVED_EVERY = 0.25
+STATS_EVERY = DERIVED_EVERY
 _stats_due: dict[str, object] = {}
+_suggest_due: dict[str, tuple[object, list[dict]]] = {}
 _stats_lock = threading.Lock()
 _stats_task = None
+_MATCHER_READS = ("sheet", "organisation", "idea", "suggestion")
 
 
-def _schedule_stats(ws):
+def _schedule_stats(ws, events: list[dict] = ()):
     global _stats_task
+    relevant = [ev for ev in events if ev["entity"] in _MATCHER_READS]
     with _stats_lock:
         _stats_due[ws.id] = ws
+        if relevant:
+            _suggest_due.setdefault(ws.id, (ws, []))[1].extend(relevant)
         if _stats_task is None:
             _stats_task = socketio.start_background_task(_stats_loop)
 
@@ -270,10 +278,14 @@ def _stats_loop():
     from .services.workshops import stats
 
     while True:
-        socketio.sleep(STATS_EVERY)
+        socketio.sleep(DERIVED_EVERY)
         with _stats_lock:
             due = list(_stats_due.values())
             _stats_due.clear()
+            suggest = list(_suggest_due.values())
+            _suggest_due.clear()
+        for ws, events in suggest:  # first: the wall's suggestion counter is read from the matcher
+            _publish_suggestions(ws, events)
         for ws in due:
             try:
                 with ws.store.snapshot():

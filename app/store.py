@@ -8,11 +8,14 @@ Group commit: writes that arrive while the previous commit is running wait
 in a queue; the next writer to get the lock (the *leader*) runs all of them
 in ONE transaction, each inside its own ``SAVEPOINT`` (a write that fails is
 rolled back alone, its neighbours go on), then commits once — one fsync —
-and only then are they acknowledged. Under gevent the batch runs in a
-native thread (SQLite releases the GIL), so the event loop keeps serving
-screens during the fsync and the next batch fills up meanwhile. Reads
-outside a write use a second connection (WAL: readers never wait for the
-writer and always see the last commit).
+and only then are they acknowledged. The statements run where the leader
+runs (microseconds each, in SQLite's page cache); under gevent only the
+``COMMIT`` — the fsync — goes to a native thread, so the event loop keeps
+serving screens during it and the next batch fills up meanwhile. (Running
+the whole batch in the thread was slower under load: each statement gives
+the GIL back and waits up to a switch interval, 5 ms, to get it again from
+the busy loop.) Reads outside a write use a second connection (WAL: readers
+never wait for the writer and always see the last commit).
 
 Durability choice: WAL + ``synchronous=FULL``. In WAL mode FULL syncs the
 WAL on every commit, so a committed (hence acknowledged) write survives a
@@ -334,7 +337,7 @@ class _Write:
         self.result, self.events, self.error = None, [], None
 
 
-# ``ATELIER_COMMIT_THREAD=0`` runs each batch on the event loop itself (no hop to a native thread):
+# ``ATELIER_COMMIT_THREAD=0`` runs each COMMIT on the event loop itself (no hop to a native thread):
 # for measurements; batches then only form from writes queued while the loop was busy elsewhere.
 OFF_LOOP_COMMITS = os.environ.get("ATELIER_COMMIT_THREAD", "1") != "0"
 _LOST = object()  # the statement's error ended the whole transaction (SQLite does that on a full disk)
@@ -354,7 +357,7 @@ class Store:
         self._read_lock = threading.RLock()
         self._queue: list[_Write] = []
         self._queue_lock = threading.Lock()
-        self._writer = None  # native thread id running a batch: its reads go to the writer connection
+        self._writer = None  # who runs a batch (thread and greenlet): its reads go to the writer connection
         self.batches = 0  # commits made by write(): batches of one or more writes (for tests and figures)
         with self.lock:
             migrate(self.db)
@@ -369,7 +372,7 @@ class Store:
     @contextmanager
     def _reader(self):
         """The connection a read uses: the writer's inside a batch (it sees its own writes), else the reader's."""
-        if self._writer is not None and self._writer == workers.native_thread_id():
+        if self._writer is not None and self._writer == workers.current_id():
             yield self.conn
             return
         with self._read_lock:
@@ -441,10 +444,7 @@ class Store:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
                 try:
-                    if OFF_LOOP_COMMITS:
-                        workers.run_native(self._run_batch, batch)
-                    else:
-                        self._run_batch(batch)
+                    self._run_batch(batch)
                 finally:
                     for j in batch:
                         j.done = True
@@ -461,7 +461,7 @@ class Store:
     def _run_batch(self, batch: list[_Write]):
         """BEGIN, one savepoint per write, COMMIT (one fsync). Runs with ``lock`` held."""
         conn = self.conn
-        self._writer = workers.native_thread_id()
+        self._writer = workers.current_id()
         try:
             todo = batch
             while todo:
@@ -483,7 +483,11 @@ class Store:
                     todo = again
                     continue
                 try:
-                    conn.execute("COMMIT")
+                    self._writer = None  # during the fsync, other readers keep to the reader connection
+                    if OFF_LOOP_COMMITS:
+                        workers.run_native(conn.execute, "COMMIT")
+                    else:
+                        conn.execute("COMMIT")
                     self.batches += 1
                 except sqlite3.Error as exc:
                     self._rollback()
@@ -535,7 +539,7 @@ class Store:
             except sqlite3.OperationalError as exc:
                 raise StorageError(str(exc)) from exc
             tx = Tx(self, actor, request_id)
-            self._writer = workers.native_thread_id()
+            self._writer = workers.current_id()
             try:
                 yield tx
                 self.conn.execute("COMMIT")

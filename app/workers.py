@@ -38,6 +38,11 @@ def native_thread_id() -> int:
     return threading.get_ident()
 
 
+def current_id() -> tuple[int, int]:
+    """This OS thread and, under gevent, this greenlet: who is running now."""
+    return native_thread_id(), threading.get_ident()
+
+
 def run_native(fn, *args):
     """``fn(*args)``, in a native thread of gevent's pool when the server runs under gevent."""
     if under_gevent():

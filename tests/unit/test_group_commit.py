@@ -211,7 +211,7 @@ def test_publish_sends_one_message_per_room_for_a_batch(ws, monkeypatch):
     no_members = types.SimpleNamespace(get_participants=lambda ns, r: iter(()))
     monkeypatch.setattr(realtime.socketio, "server", types.SimpleNamespace(manager=no_members))
     monkeypatch.setattr(realtime.socketio, "emit", lambda name, data, to, **kw: sent.append((name, data, to)))
-    monkeypatch.setattr(realtime, "_schedule_stats", lambda ws: None)
+    monkeypatch.setattr(realtime, "_schedule_stats", lambda ws, events=(): None)
     recs = [organisations.create(ws, ORGANISER, _org(f"P{n}"))[0] for n in range(3)]
     sent.clear()
     events = [_ev(100 + n, "organisation", r) for n, r in enumerate(recs)]
