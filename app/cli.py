@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import logging
 import sys
 from pathlib import Path
 
@@ -104,6 +105,12 @@ def _warm_workers():
 
     socketio.sleep(1.0)
     workers.warm("app.exports.pdf_book", "app.exports.tables", "app.exports.backup_json", "app.imports.read")
+    from .matching import geo
+
+    try:
+        geo.preload(workers.run_native)  # the suggestions' distances, read before the first sheet needs them
+    except Exception:  # noqa: BLE001 - a head start only; the first distance reads them otherwise
+        logging.getLogger("atelier").exception("places preload")
 
 
 def serve(args) -> int:

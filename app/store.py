@@ -28,11 +28,27 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import uuid
 from contextlib import contextmanager
 
-import sqlite_utils
+
+def _import_sqlite_utils():
+    """sqlite-utils maps numpy and pandas column types when those are installed (OR-Tools brings them);
+    we store plain Python values only, and importing them costs the live server ~40 MB and a second."""
+    hidden = [m for m in ("pandas", "numpy") if m not in sys.modules]
+    for m in hidden:
+        sys.modules[m] = None  # ``import`` raises ImportError: sqlite-utils goes on without them
+    try:
+        import sqlite_utils as module
+    finally:
+        for m in hidden:
+            sys.modules.pop(m, None)
+    return module
+
+
+sqlite_utils = _import_sqlite_utils()
 
 from . import journal, workers
 from .journal import now_iso

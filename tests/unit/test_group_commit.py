@@ -222,3 +222,22 @@ def test_publish_sends_one_message_per_room_for_a_batch(ws, monkeypatch):
             assert [c["seq"] for c in data["changes"]] == [100, 101, 102]
     rooms = [r for _, _, to in sent for r in to]
     assert len(rooms) == len(set(rooms))
+
+
+def test_changes_sharing_a_seq_keep_their_place_and_a_waiting_phone_gets_its_answer_after():
+    """A derived-field refresh carries the seq of the change that caused it; a phone waiting to be let in
+    learns the answer in its own room, after the batch (a copy of a seq its screen already has)."""
+    org_a = "org-a"
+    public = {"id": "s1", "organisation_id": org_a, "kind": "offer", "title": "Palettes", "visibility": "all",
+              "hidden": 0, "state": "open", "version": 1}
+    secret = {**public, "id": "s2", "visibility": "facilitators", "title": "Secret"}
+    device = {"id": "d1", "organisation_id": org_a, "state": "accepted", "revoked": 0, "version": 2}
+    events = [_ev(10, "sheet", public), {**_ev(10, "sheet", secret), "action": "refresh"}, _ev(11, "device", device)]
+    batches = realtime.batches_for(events, "w")
+    by_room = {r: changes for rs, changes, _ in batches for r in rs}
+    assert [c["seq"] for c in by_room["w:participant"]] == [10, 10, 11]
+    own = by_room[f"w:org:{org_a}"]
+    assert [c["id"] for c in own] == ["s1", "s2", "d1"] and own[1]["record"]["title"] == "Secret"
+    order = [r for rs, _, _ in batches for r in rs]
+    assert order[-1] == "w:dev:d1", "the waiting phone's own copy comes after the batch it belongs to"
+    assert [c["id"] for c in by_room["w:dev:d1"]] == ["d1"] and by_room["w:dev:d1"][0]["record"]["state"] == "accepted"
