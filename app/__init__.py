@@ -60,7 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    registry = Registry(data_dir)
+    from . import hosted  # several processes behind nginx on Redis, only with --message-queue
+
+    where = hosted.placement(app.config)
+    registry = Registry(data_dir, placement=where)
     app.extensions["registry"] = registry
     from .services.network import apply_saved_settings
 
@@ -71,9 +74,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import origins
 
     origins.install(app)
+    realtime.socketio.server_options.pop("client_manager", None)  # an earlier app's queue (tests)
     realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=origins.is_own,
                                max_http_buffer_size=64 * 1024, ping_interval=10, ping_timeout=20,
-                               manage_session=False)
+                               manage_session=False,
+                               **({"client_manager": hosted.queue_manager(hosted.settings(app.config)["MESSAGE_QUEUE"])}
+                                  if where else {}))
+    realtime.ELSEWHERE = None
     from .api import sockets
 
     sockets.init_handlers(registry)
@@ -131,4 +138,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_error_handler(413, lambda e: _error(413, "err.too_large"))
     app.register_error_handler(400, lambda e: _error(400, "err.body"))
     app.register_error_handler(500, lambda e: _error(500, "err.server"))
+    if where:
+        hosted.install(app, registry, where)
     return app

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import logging
 import sys
 from pathlib import Path
 
@@ -34,11 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--async-mode", default="gevent", choices=["gevent", "threading"],
                         help="Socket.IO server mode (default: gevent, see README)")
         sp.add_argument("--backup-every", type=float, default=5.0, help="minutes between automatic backups (0: off)")
+        sp.add_argument("--reminder-check", type=float, default=60.0, metavar="SECONDS",
+                        help="seconds between checks of the weekly reminder e-mails (0: never sent automatically)")
         sp.add_argument("--no-rate-limits", action="store_true", help="for benchmarks only")
         sp.add_argument("--allow-sleep", action="store_true",
                         help="do not keep the laptop awake while the server runs")
         sp.add_argument("--backup-copy-to", default=None, metavar="FOLDER",
                         help="also copy each automatic backup to this folder (e.g. a USB stick)")
+        hosted = sp.add_argument_group("hosted (several processes behind nginx, see README)")
+        hosted.add_argument("--message-queue", default=None, metavar="URL",
+                            help="Redis for Socket.IO between processes, e.g. redis://127.0.0.1:6379/0 "
+                                 "(or ATELIER_MESSAGE_QUEUE)")
+        hosted.add_argument("--upstreams", default=None, metavar="HOST:PORT,…",
+                            help="every app process, in nginx's order (or ATELIER_UPSTREAMS)")
+        hosted.add_argument("--advertise", default=None, metavar="HOST:PORT",
+                            help="this process in --upstreams (default HOST:PORT; or ATELIER_ADVERTISE)")
 
     serve_args(p)
     serve_args(sub.add_parser("serve", help="start the server (the default)"))
@@ -51,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .backup import add_commands as add_backup
     from .exports.cli import add_commands
+    from .hosted.nginx import add_command as add_nginx
 
     add_commands(sub)
     add_backup(sub)
+    add_nginx(sub)
     return p
 
 
@@ -105,12 +116,6 @@ def _warm_workers():
 
     socketio.sleep(1.0)
     workers.warm("app.exports.pdf_book", "app.exports.tables", "app.exports.backup_json", "app.imports.read")
-    from .matching import geo
-
-    try:
-        geo.preload(workers.run_native)  # the suggestions' distances, read before the first sheet needs them
-    except Exception:  # noqa: BLE001 - a head start only; the first distance reads them otherwise
-        logging.getLogger("atelier").exception("places preload")
 
 
 def serve(args) -> int:
@@ -122,7 +127,8 @@ def serve(args) -> int:
         print(startup.msg("port_none", port=args.port), file=sys.stderr, flush=True)
         return 2
     config = {"DATA_DIR": args.data_dir, "PUBLIC_URL": args.public_url, "ASYNC_MODE": args.async_mode,
-              "LISTEN_HOST": args.host, "LISTEN_PORT": port}
+              "LISTEN_HOST": args.host, "LISTEN_PORT": port, "MESSAGE_QUEUE": args.message_queue,
+              "UPSTREAMS": args.upstreams, "ADVERTISE": args.advertise}
     if args.no_rate_limits:
         config["RATE_LIMITS"] = {"write": None, "login": None, "workshop": None}
     if getattr(args, "backup_copy_to", None):
@@ -142,6 +148,11 @@ def serve(args) -> int:
         from .backup import start_periodic
 
         start_periodic(app, registry, minutes=args.backup_every)
+    if getattr(args, "reminder_check", 0) and args.reminder_check > 0:
+        from .followup import weekly
+
+        weekly.start(app, registry, every=args.reminder_check)
+    _warm_suggestions(registry)
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
@@ -159,3 +170,23 @@ def serve(args) -> int:
         awake.stop()
     print(startup.msg("stopped"), flush=True)
     return 0
+
+
+def _warm_suggestions(registry):
+    """Suggestion engines built in the background once the server listens (not by the first write)."""
+    import logging
+
+    from . import workers
+    from .matching import geo
+    from .realtime import socketio
+    from .services import suggestions
+
+    def run():
+        socketio.sleep(0.5)
+        try:
+            geo.preload(workers.run_native)  # the distances' places (2-3 s of CPU) in a native thread: the loop goes on
+            suggestions.warm(registry, pause=socketio.sleep)
+        except Exception:  # a cold engine is built on first use instead
+            logging.getLogger(__name__).exception("warming the suggestions")
+
+    socketio.start_background_task(run)

@@ -19,7 +19,7 @@ import threading
 
 from flask_socketio import SocketIO
 
-from .rules import visibility
+from .rules import permissions, visibility
 
 socketio = SocketIO()
 log = logging.getLogger("atelier.realtime")
@@ -313,6 +313,8 @@ def storage_alert(ws, message: str):
 def _disconnect_room(name: str):
     if socketio.server is None:
         return
+    if hasattr(socketio.server.manager, "disconnect_room"):  # hosted: on every process
+        return socketio.server.manager.disconnect_room(name)
     try:
         sids = [sid for sid, _ in socketio.server.manager.get_participants("/", name)]
     except KeyError:
@@ -331,3 +333,26 @@ def disconnect_facilitator(ws, fac_id: str):
 
 def disconnect_role(ws, role: str):
     _disconnect_room(room(ws.id, role))
+
+
+def connection_rooms(wid: str, actor: dict, asked) -> tuple[list[str], str | None]:
+    """Plain function: the rooms a connection joins (the room asked for, ``auth.room``, else its role's), or
+    the refusal's message key."""
+    role = actor["role"]
+    action = ROOM_ACTION.get(role) if asked is None else ROOM_ASKED.get(asked) if isinstance(asked, str) else None
+    refusal = permissions.decide(role, action) if action else "err.forbidden"
+    if refusal:
+        return [], refusal
+    rooms = [room(wid, role if asked in (None, "staff", "participant") else asked)]
+    if role == "participant":
+        if actor.get("org"):
+            rooms.append(org_room(wid, actor["org"]))
+        if actor.get("device"):
+            rooms.append(f"{wid}:dev:{actor['device']}")
+    if role == "facilitator":
+        rooms.append(f"{wid}:fac:{actor['id']}")
+    return rooms, None
+
+
+# Hosted mode (app.hosted.remote): connections and ``sync`` for workshops owned by another process.
+ELSEWHERE = None

@@ -40,7 +40,10 @@ class Workshop:
 
 
 class Registry:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, placement=None):
+        """``placement`` (hosted mode, app.hosted): only the workshops this process owns are opened, and new
+        ones get an id and a code that this process owns."""
+        self.placement = placement
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._by_id: dict[str, Workshop] = {}
@@ -55,7 +58,7 @@ class Registry:
         with self._lock:
             for p in sorted(self.data_dir.glob("*.sqlite")):
                 wid = p.stem
-                if wid in self._by_id:
+                if wid in self._by_id or (self.placement and not self.placement.owns(wid)):
                     continue
                 try:
                     store = Store(p)
@@ -85,8 +88,16 @@ class Registry:
         with self._lock:
             while True:
                 code = new_code()
-                if code not in self._by_code:
+                if code not in self._by_code and (self.placement is None or self.placement.owns(code)):
                     return code
+
+    def new_workshop_id(self) -> str:
+        from .store import new_id
+
+        while True:
+            wid = new_id()
+            if self.placement is None or self.placement.owns(wid):
+                return wid
 
     def get(self, workshop_id: str) -> Workshop | None:
         if not isinstance(workshop_id, str):
@@ -112,7 +123,16 @@ def load_secret_key(data_dir) -> bytes:
         return path.read_bytes()
     key = secrets.token_bytes(32)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f".secret_key.{os.getpid()}")
+    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(key)
+    try:  # several processes starting together on one data folder (hosted): the first one's key wins
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_bytes()
+    except OSError:  # no hard links here (some USB sticks): plain rename, last one wins before any use
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return key

@@ -8,12 +8,23 @@ our handlers accept, and dispatched to python-socketio as before; a bad one
 is counted against the connection's socket rate limit, logged once per
 connection as a warning, and the connection is closed after
 ``MAX_MALFORMED`` of them.
+
+One layer below, python-engineio decodes every websocket frame and every
+long-polling POST outside any ``try``: a frame such as ``\x00``, an empty one,
+``b`` with broken base64 or ``4`` followed by thousands of ``[`` raised a
+ValueError or RecursionError traceback from its websocket handler (or
+"post request handler error" for polling). ``install_engineio`` checks each
+frame the same way first: a bad one is skipped and counted like the others.
 """
 from __future__ import annotations
 
+import io
 import logging
 import threading
+import urllib.parse
 
+from engineio import packet as eio_packet
+from engineio import payload as eio_payload
 from socketio import packet
 
 log = logging.getLogger("atelier.socket")
@@ -73,11 +84,112 @@ def install(server):
         return server._handle_ack(eio_sid, pkt.namespace, pkt.id, pkt.data)
 
     def on_disconnect(eio_sid, *args):
+        from .api import ratelimit
+
         with _lock:
             _bad.pop(eio_sid, None)
+        ratelimit.forget("socket", eio_sid)
         return original_disconnect(eio_sid, *args)
 
     original_disconnect = server._handle_eio_disconnect
     server.eio.on("message", on_message)
     server.eio.on("disconnect", on_disconnect)
     server._guard_original = original
+    install_engineio(server)
+
+
+def engineio_frame_ok(data) -> bool:
+    """Whether python-engineio can decode this frame (the very decode it does next, so it cannot fail there)."""
+    try:
+        eio_packet.Packet(encoded_packet=data)
+    except Exception:  # ValueError, binascii.Error, RecursionError, TypeError: all mean a frame we skip
+        return False
+    return True
+
+
+class _GuardedWebSocket:
+    """The websocket python-engineio reads from, with undecodable frames skipped and counted."""
+
+    def __init__(self, ws, socket, server):
+        self._ws, self._socket, self._server = ws, socket, server
+
+    def __getattr__(self, name):
+        return getattr(self._ws, name)
+
+    def send(self, message):
+        return self._ws.send(message)
+
+    def close(self):
+        return self._ws.close()
+
+    def wait(self):
+        sock, sid = self._socket, self._socket.sid
+        while True:
+            data = self._ws.wait()
+            if data is None or engineio_frame_ok(data):
+                return data
+            _malformed(self._server, sid, "undecodable Engine.IO frame")
+            if sock.closed or sid not in self._server.eio.sockets:
+                # python-engineio reads one more frame while upgrading, and decodes it unguarded: a NOOP ends it
+                return "6" if sock.upgrading else None
+
+
+def install_engineio(server):
+    """Check every Engine.IO frame before python-engineio decodes it: websocket frames and polling POST bodies."""
+    eio = server.eio
+    base = eio._async["websocket"]
+    if base is None:  # pragma: no cover - an async mode without websocket support
+        return
+
+    class GuardedWebSocketWSGI(base):
+        def __init__(self, handler, eio_server, **kw):
+            socket = handler.__self__  # python-engineio passes its Socket's bound handler
+
+            def guarded(ws):
+                return handler(_GuardedWebSocket(ws, socket, server))
+
+            super().__init__(guarded, eio_server, **kw)
+
+    eio._async = {**eio._async, "websocket": GuardedWebSocketWSGI}  # a copy: the driver's dict is shared
+    original = eio.handle_request
+
+    def handle_request(environ, start_response):
+        if environ.get("REQUEST_METHOD") != "POST" or "sid=" not in environ.get("QUERY_STRING", ""):
+            return original(environ, start_response)
+        sid = (urllib.parse.parse_qs(environ["QUERY_STRING"]).get("sid") or [None])[0]  # as python-engineio reads it
+        if sid not in eio.sockets:
+            return original(environ, start_response)  # refused there as an unknown session, body unread
+        body = _polling_body(environ, eio.max_http_buffer_size)
+        if body is not None:
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+            return original(environ, start_response)
+        _malformed(server, sid, "undecodable Engine.IO polling payload")
+        r = eio._bad_request("Malformed payload")
+        start_response(r["status"], r["headers"])
+        return [r["response"]]
+
+    eio.handle_request = handle_request
+
+
+# What a client sends by long-polling. Any other type (OPEN, PING, NOOP, 7-9) makes python-engineio close the
+# socket with ``wait=True`` inside the POST, which then waits forever for a GET that drains the queue: each such
+# request would hold a greenlet for good.
+POLLING_TYPES = (eio_packet.CLOSE, eio_packet.PONG, eio_packet.MESSAGE, eio_packet.UPGRADE)
+
+
+def _polling_body(environ, limit):
+    """The POST body if python-engineio can decode it, else ``None`` (also for a bad or too long length)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "0")
+    except ValueError:
+        return None
+    if not 0 <= length <= limit:
+        return None
+    body = environ["wsgi.input"].read(length)
+    try:
+        packets = eio_payload.Payload(encoded_payload=body.decode("utf-8")).packets
+    except Exception:  # UnicodeDecodeError, ValueError, RecursionError, KeyError (a "d=" JSONP body without d)
+        return None
+    if any(p.packet_type not in POLLING_TYPES for p in packets):
+        return None
+    return body

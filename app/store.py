@@ -66,6 +66,9 @@ TABLES = {
         # who to contact about the workshop, and its logo (bytes in ``blobs``, by SHA-256)
         "organiser_name": str, "organiser_email": str, "organiser_phone": str,
         "logo_sha": str, "logo_type": str,
+        # weekly reminder e-mails (app/followup/weekly.py): day 0 = Monday, hour in the workshop's time zone
+        "remind_on": int, "remind_day": int, "remind_hour": int, "remind_since": str, "remind_last": str,
+        "remind_error": str,
     },
     "organisations": {
         "id": str, "name": str, "kind": str, "kind_label": str, "sector": str, "commune": str,

@@ -30,6 +30,17 @@ def uid() -> str:
     return str(uuid.uuid4())
 
 
+def stop_process(proc, timeout=10):
+    """SIGTERM, then SIGKILL if it does not stop in ``timeout`` seconds."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout)
+
+
 class Server:
     def __init__(self, data_dir, *, rate_limits=False, async_mode="gevent", extra_args=(), port=None):
         self.data_dir = Path(data_dir)
@@ -68,13 +79,7 @@ class Server:
             self.proc.wait(10)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc)
         if getattr(self, "log", None):
             self.log.close()
 

@@ -14,7 +14,8 @@ bp = Blueprint("api_network", __name__, url_prefix="/api")
 def state(ws, actor, data):
     authorize(ws, actor, "server.network")
     app = current_app
-    return {"addresses": network.offered(app), "current": network.current_url(app),
+    offered, current = network.addresses(app)
+    return {"addresses": offered, "current": current,
             "listen_host": app.config.get("LISTEN_HOST"), "checks": network.check_summary(ws),
             "backup_copy_to": app.config.get("BACKUP_COPY_TO")}
 

@@ -103,7 +103,7 @@ def followup_paths() -> dict:
                                                                  V.OUTCOME_SET, iid)},
         "/api/w/{wid}/followup/factors/{key}": {"put": op("Edit or add an emission factor", V.FACTOR_SET,
                                                           [_id("key")])},
-        "/api/w/{wid}/followup/settings": {"patch": op("The workshop's time zone", V.FOLLOWUP_SETTINGS)},
+        "/api/w/{wid}/followup/settings": {"patch": op("The workshop's time zone and weekly reminder e-mails", V.FOLLOWUP_SETTINGS)},
         "/api/w/{wid}/followup/facilitators/{fid}": {"patch": op("A facilitator's e-mail address for reminders",
                                                                  V.FACILITATOR_EMAIL, [_id("fid")])},
         "/api/w/{wid}/followup/reminders": {"post": op("Send the reminder e-mails now (needs SMTP configured)",

@@ -8,11 +8,10 @@ from __future__ import annotations
 from flask import request
 from flask_socketio import ConnectionRefusedError, join_room
 
-from .. import auth
+from .. import auth, realtime
 from ..errors import ServiceError
 from ..i18n import t
-from ..realtime import ROOM_ACTION, ROOM_ASKED, org_room, room, socketio
-from ..rules import permissions
+from ..realtime import connection_rooms, socketio
 from ..services.workshops import events_since
 from . import ratelimit
 
@@ -34,24 +33,16 @@ def init_handlers(registry):
     @socketio.on("connect")
     def on_connect(data=None):
         ws, actor = _context(data)
+        if ws is None and realtime.ELSEWHERE is not None:  # hosted: a workshop another process owns
+            return realtime.ELSEWHERE.connect(data)
         if ws is None:
             raise ConnectionRefusedError(t("err.workshop_not_found"))
-        role = actor["role"]
-        asked = data.get("room") if isinstance(data, dict) else None
-        action = ROOM_ACTION.get(role) if asked is None else ROOM_ASKED.get(asked) if isinstance(asked, str) else None
-        refusal = permissions.decide(role, action) if action else "err.forbidden"
+        rooms, refusal = connection_rooms(ws.id, actor, data.get("room") if isinstance(data, dict) else None)
         if refusal:
             raise ConnectionRefusedError(t(refusal))
-        target = role if asked in (None, "staff", "participant") else asked
-        join_room(room(ws.id, target))
-        if role == "participant":
-            if actor.get("org"):
-                join_room(org_room(ws.id, actor["org"]))
-            if actor.get("device"):
-                join_room(f"{ws.id}:dev:{actor['device']}")
-        if role == "facilitator":
-            join_room(f"{ws.id}:fac:{actor['id']}")
-        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": role}, to=request.sid)
+        for name in rooms:
+            join_room(name)
+        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": actor["role"]}, to=request.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*_):
@@ -62,6 +53,8 @@ def init_handlers(registry):
         if not _rate_ok(request.sid):
             return {"error": t("err.socket_rate"), "code": "err.socket_rate"}
         ws, actor = _context(data)
+        if ws is None and realtime.ELSEWHERE is not None:
+            return realtime.ELSEWHERE.sync(data)
         if ws is None:
             return {"error": t("err.workshop_not_found")}
         since = data.get("since") if isinstance(data, dict) else None

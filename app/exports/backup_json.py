@@ -10,6 +10,7 @@ original.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -19,8 +20,11 @@ from ..store import new_id
 
 FORMAT = "atelier-synergies-backup"
 VERSION = 1
+# Restored in this order first; every other table of the file follows by name, so a table added by a
+# later feature (meetings, suggestions, blobs, import mappings…) is in the backup without being listed here.
 TABLE_ORDER = ["workshop", "organisations", "sheets", "ideas", "facilitators", "devices",
                "contacts", "impacts", "outcomes", "factors", "events"]
+BYTES = "$base64"  # a BLOB value (the logo) in the JSON: {"$base64": "..."}
 
 
 class BackupError(ValueError):
@@ -35,6 +39,30 @@ def _columns(conn, table) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])").fetchall()]
 
 
+def tables(conn) -> list[str]:
+    """Every table of a workshop file, in restore order (SQLite's own tables left out)."""
+    names = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()}
+    return [t for t in TABLE_ORDER if t in names] + sorted(names - set(TABLE_ORDER))
+
+
+def _to_json(value):
+    return {BYTES: base64.b64encode(value).decode("ascii")} if isinstance(value, (bytes, memoryview)) else value
+
+
+def _from_json(value):
+    if isinstance(value, dict) and set(value) == {BYTES} and isinstance(value[BYTES], str):
+        try:
+            return base64.b64decode(value[BYTES], validate=True)
+        except ValueError:
+            raise BackupError("a binary value is not base64") from None
+    if isinstance(value, (dict, list)):  # tolerate decoded JSON columns
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
 def dump(ws) -> dict:
     """Every row of every table, as stored, in one consistent read."""
     store = ws.store
@@ -43,11 +71,11 @@ def dump(ws) -> dict:
            "workshop_id": ws.id, "code": ws.code, "seq": None, "tables": {}}
     with store.snapshot() as conn:  # one state across tables
         out["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
-        for table in TABLE_ORDER:
-            order = "seq" if table == "events" else "created_at, id"
+        for table in tables(conn):
+            order = "seq" if table == "events" else "rowid"
             cur = conn.execute(f"SELECT * FROM [{table}] ORDER BY {order}")
             names = [c[0] for c in cur.description]
-            out["tables"][table] = [dict(zip(names, row)) for row in cur.fetchall()]
+            out["tables"][table] = [{k: _to_json(v) for k, v in zip(names, row)} for row in cur.fetchall()]
     out["seq"] = max((e["seq"] for e in out["tables"].get("events") or []), default=0)
     return out
 
@@ -74,12 +102,12 @@ def _check(doc):
         raise BackupError("not a workshop backup")
     if doc.get("version") != VERSION:
         raise BackupError(f"unsupported backup version {doc.get('version')!r}")
-    tables = doc.get("tables")
-    if not isinstance(tables, dict) or not isinstance(tables.get("workshop"), list) \
-            or len(tables["workshop"]) != 1:
+    found = doc.get("tables")
+    if not isinstance(found, dict) or not isinstance(found.get("workshop"), list) \
+            or len(found["workshop"]) != 1:
         raise BackupError("the backup has no workshop row")
-    for name, rows in tables.items():
-        if name not in TABLE_ORDER:
+    for name, rows in found.items():
+        if not isinstance(name, str) or name.startswith("sqlite_"):
             raise BackupError(f"unknown table {name!r}")
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise BackupError(f"table {name!r} is not a list of rows")
@@ -108,8 +136,8 @@ def restore(registry, source):
     failure the new file is removed and nothing is registered."""
     doc = _load(source)
     _check(doc)
-    tables = doc["tables"]
-    old = tables["workshop"][0]
+    doc_tables = doc["tables"]
+    old = doc_tables["workshop"][0]
     old_id = old.get("id")
     wid = new_id()
     code = registry.unused_code()
@@ -118,10 +146,14 @@ def restore(registry, source):
     try:
         conn = store.conn
         with store.lock:
+            known_tables = tables(conn)
+            unknown = sorted(set(doc_tables) - set(known_tables))
+            if unknown:  # a table this version does not have: refuse rather than drop its rows
+                raise BackupError(f"unknown table {unknown[0]!r}")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for table in TABLE_ORDER:
-                    rows = tables.get(table) or []
+                for table in known_tables:
+                    rows = doc_tables.get(table) or []
                     if not rows:
                         continue
                     cols = _columns(conn, table)
@@ -136,14 +168,7 @@ def restore(registry, source):
                             for k in ("before", "after"):
                                 row[k] = _rewrite_workshop_doc(row.get(k), old_id, wid, code)
                         keys = [k for k in row if k in known]
-                        vals = []
-                        for k in keys:
-                            v = row[k]
-                            if isinstance(v, (dict, list)):  # tolerate decoded JSON columns
-                                v = json.dumps(v, ensure_ascii=False)
-                            elif isinstance(v, bool):
-                                v = int(v)
-                            vals.append(v)
+                        vals = [_from_json(row[k]) for k in keys]
                         conn.execute(f"INSERT INTO [{table}] ({', '.join('[' + k + ']' for k in keys)}) "
                                      f"VALUES ({', '.join('?' for _ in keys)})", vals)
                 conn.execute("COMMIT")

@@ -42,6 +42,11 @@ def story_for(d: D.Data, org: dict) -> list:
     if contact:
         story.append(Block([(Style(BOLD, 9.5, color=ACCENT), c(d, d.t("exp.report.your_contact", contact=contact)))],
                            keep=1, space_after=10))
+    code = org.get("join_code")
+    if code:  # what a colleague's phone needs to enter this organisation without waiting for a member's approval
+        shown = f"{code[:3]}{D.NBSP}{code[3:]}" if len(code) == 6 else code
+        story.append(Block([(Style(BOLD, 11), clean(d.t("exp.report.join_code", code=shown))),
+                            (SMALL, clean(d.t("exp.report.join_code_hint")))], keep=2, space_after=10))
 
     sheets = [s for s in d.sheets_by_org.get(org_id, []) if not s.get("hidden")]
     sheets.sort(key=lambda s: (s.get("kind") != "offer", s["ref"]))
@@ -127,7 +132,7 @@ def org_reports_zip(source, *, lang: str = "fr", progress=None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:  # PDFs are already compressed
         for n, o in enumerate(orgs, 1):
-            z.writestr(report_filename(d, o, n), org_report(d, o["id"]))
+            z.writestr(report_filename(d, o, n), org_report(d, o["id"], lang=d.lang))  # not relabelled French
             if progress:
                 progress(n, len(orgs))
     return buf.getvalue()

@@ -84,20 +84,26 @@ def send_reminders(ws, actor, data, config) -> dict:
     from ..web import urls
 
     board_url = f"{urls.base_url()}/w/{ws.code}/followup"
+    if clean.get("dry_run"):
+        recipients = [m["To"] for m in messages(ws, cfg["from"], board_url)]
+        return {"configured": True, "sent": 0, "recipients": recipients,
+                "message": t("followup.mail_dry", n=len(recipients))}
+    return {"configured": True, **deliver(ws, cfg, board_url)}
+
+
+def deliver(ws, cfg: dict, board_url: str) -> dict:
+    """Send each facilitator's reminders through ``cfg``'s server (the button and the weekly task)."""
     msgs = messages(ws, cfg["from"], board_url)
     recipients = [m["To"] for m in msgs]
-    if clean.get("dry_run"):
-        return {"configured": True, "sent": 0, "recipients": recipients,
-                "message": t("followup.mail_dry", n=len(msgs))}
-    try:
-        with smtplib.SMTP(cfg["host"], cfg["port"], timeout=15) as smtp:
-            if cfg.get("starttls"):
-                smtp.starttls()
-            if cfg.get("user"):
-                smtp.login(cfg["user"], cfg.get("password") or "")
-            for m in msgs:
-                smtp.send_message(m)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise ServiceError(422, "err.smtp", {"detail": str(exc)[:200]}) from None
-    return {"configured": True, "sent": len(msgs), "recipients": recipients,
-            "message": t("followup.mail_sent", n=len(msgs))}
+    if msgs:
+        try:
+            with smtplib.SMTP(cfg["host"], cfg["port"], timeout=15) as smtp:
+                if cfg.get("starttls"):
+                    smtp.starttls()
+                if cfg.get("user"):
+                    smtp.login(cfg["user"], cfg.get("password") or "")
+                for m in msgs:
+                    smtp.send_message(m)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ServiceError(422, "err.smtp", {"detail": str(exc)[:200]}) from None
+    return {"sent": len(msgs), "recipients": recipients, "message": t("followup.mail_sent", n=len(msgs))}

@@ -196,14 +196,30 @@ def set_factor(ws, actor, key, data):
     return commit(ws, actor, fn, entity="factor")
 
 
+SCHEDULE = ("remind_on", "remind_day", "remind_hour")
+
+
 def set_settings(ws, actor, data):
+    """Time zone and weekly reminders: only the fields sent change; a new schedule starts from now
+    (a slot already past when it is set is not sent)."""
     authorize(ws, actor, "followup.settings")
     clean = check(V.FOLLOWUP_SETTINGS, data)
     tz = clean.get("timezone")
     if "timezone" in clean and tz is not None and not dates.valid_zone(tz):
         raise ServiceError(422, "err.invalid", fields={"timezone": ("err.timezone", {})})
     info = ws.store.workshop()
-    return commit(ws, actor, lambda tx: tx.update("workshop", info["id"], {"timezone": tz}, action="settings"),
+    changes = {k: clean[k] for k in ("timezone", *SCHEDULE) if k in clean}
+    if "remind_on" in changes:
+        changes["remind_on"] = int(bool(changes["remind_on"]))
+    merged = {**info, **changes}
+    if merged.get("remind_on"):
+        missing = [k for k in ("remind_day", "remind_hour") if merged.get(k) is None]
+        if missing:
+            raise ServiceError(422, "err.invalid", fields={k: ("err.remind_when", {}) for k in missing})
+    if any(k in changes for k in SCHEDULE) or "timezone" in changes:
+        if any(merged.get(k) != info.get(k) for k in (*SCHEDULE, "timezone")):
+            changes["remind_since"] = now_iso()
+    return commit(ws, actor, lambda tx: tx.update("workshop", info["id"], changes, action="settings"),
                   entity="workshop")
 
 

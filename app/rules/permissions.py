@@ -167,7 +167,8 @@ DESCRIPTIONS = {
     "followup.impact": "enter an idea's estimated or actual impact figures",
     "followup.outcome": "a participant reports their own organisation's outcome from the phone",
     "followup.relances": "the weekly follow-up reminders document (PDF, CSV) of a facilitator",
-    "followup.settings": "the workshop's time zone and facilitators' e-mail addresses",
+    "followup.settings": "the workshop's time zone, the weekly reminder e-mails (day, hour), facilitators' e-mail "
+                         "addresses, the SMTP server (settings page)",
     "followup.remind": "send the reminder e-mails now (only with an SMTP server configured)",
     "factors.manage": "edit or add an emission factor",
     "read.contact": "the contact log of an idea",

@@ -255,7 +255,13 @@ FACTOR_SET = S(
     source=F("string", required=True, min_len=2, max_len=200, nullable=False),
     year=F("integer", required=True, minimum=1990, maximum=2100, nullable=False),
 )
-FOLLOWUP_SETTINGS = S("FollowupSettings", timezone=F("string", max_len=64, doc="IANA time zone, e.g. Europe/Paris"))
+FOLLOWUP_SETTINGS = S(
+    "FollowupSettings",
+    timezone=F("string", max_len=64, doc="IANA time zone, e.g. Europe/Paris"),
+    remind_on=F("boolean", doc="Send the reminder e-mails every week (needs SMTP configured)"),
+    remind_day=F("integer", minimum=0, maximum=6, doc="Day of the weekly reminders, 0 = Monday"),
+    remind_hour=F("integer", minimum=0, maximum=23, doc="Hour of the weekly reminders, in the workshop's time zone"),
+)
 FACILITATOR_EMAIL = S("FacilitatorEmail", email=F("email", max_len=200))
 REMINDERS = S("Reminders", dry_run=F("boolean"))
 

@@ -117,7 +117,9 @@ def _org_contact(name):
 SHEET_PUBLIC = COMMON_FIELDS + ("kind", "paper_no", "category", "subcategory", "title", "description", "quantity",
                                 "unit", "frequency", "available_from", "available_until", "condition",
                                 "waste_code", "logistics", "terms", "visibility", "anonymous", "state",
-                                "organisation_id", "table_no")
+                                "organisation_id", "table_no",
+                                # the value as written in an imported file: the sheet's own text, like its title
+                                "category_label", "unit_label", "frequency_label", "condition_label", "terms_label")
 
 
 def _own_sheet(rec, v: Viewer):
@@ -287,13 +289,16 @@ def _meeting_outcomes(rec, v: Viewer, src):
             if allowed(v.role, "read.meeting.outcome", o == v.org)}
 
 
+# The organiser's weekly reminder schedule and its last sending or error: the organiser's alone.
+REMIND = ("remind_on", "remind_day", "remind_hour", "remind_since", "remind_last", "remind_error")
+
 RULES: dict[str, Rule] = {
     "workshop": Rule(
         see=lambda rec, v, src: True,
         fields={"organiser": columns("workshop", without=("password_hash",)),
-                "facilitator": columns("workshop", without=("password_hash", "projector_token")),
-                "participant": columns("workshop", without=("password_hash", "projector_token")),
-                "projector": columns("workshop", without=("password_hash", "projector_token")),
+                "facilitator": columns("workshop", without=("password_hash", "projector_token", *REMIND)),
+                "participant": columns("workshop", without=("password_hash", "projector_token", *REMIND)),
+                "projector": columns("workshop", without=("password_hash", "projector_token", *REMIND)),
                 "anonymous": ()},
         never=("password_hash",),
     ),

@@ -141,7 +141,7 @@ def set_b2b(ws, actor, idea_id, data):
                  on_replay=lambda seq: _original(ws, seq))
     from . import meetings  # every idea selected for B2B becomes a meeting of its organisations
 
-    meetings.follow_ideas(ws, actor)
+    meetings.follow_ideas(ws, actor, [idea_id])
     return out
 
 

@@ -155,11 +155,18 @@ def set_attendance(ws, actor, org_id, data):
 
 
 # -- requests ---------------------------------------------------------------------------------
-def follow_ideas(ws, actor) -> int:
+def follow_ideas(ws, actor, idea_ids=None) -> int:
     """Every B2B-selected idea gets its meeting of all its organisations (accepted: chosen at the
-    table); an idea unselected, hidden or merged cancels its meeting unless it was held."""
-    ideas = ws.store.all("idea")
-    have = {m["idea_id"]: m for m in ws.store.all("meeting", "origin = 'idea'")}
+    table); an idea unselected, hidden or merged cancels its meeting unless it was held.
+    ``idea_ids`` limits this to those ideas (one tap on one card reads one card, not all 5,100)."""
+    if idea_ids is None:
+        ideas = ws.store.all("idea")
+        have = {m["idea_id"]: m for m in ws.store.all("meeting", "origin = 'idea'")}
+    else:
+        ids = list(idea_ids)
+        marks = ", ".join("?" for _ in ids)
+        ideas = [i for i in (ws.store.get("idea", x) for x in ids) if i]
+        have = {m["idea_id"]: m for m in ws.store.all("meeting", f"origin = 'idea' AND idea_id IN ({marks})", ids)}
     todo = []
     for idea in ideas:
         live = idea.get("b2b") and not idea.get("hidden") and not idea.get("merged_into")

@@ -29,22 +29,25 @@ _lock = threading.Lock()
 
 
 # -- the address phones are given ---------------------------------------------------------------------------
-def offered(app) -> list[dict]:
-    """Every address this laptop can offer phones, best first, with its interface's name and kind."""
+def addresses(app) -> tuple[list[dict], str | None]:
+    """``(offered, current)``: every address this laptop can offer phones, best first, with its
+    interface's name and kind, and the one phones are given now — from one reading of the interfaces."""
     port = app.config.get("LISTEN_PORT") or 5000
-    current = current_url(app)
-    out = []
-    for i in netinfo.interfaces():
-        url = f"http://{i.address}:{port}"
-        out.append({**i.as_dict(), "url": url, "current": url == current})
-    return out
+    found = netinfo.interfaces()
+    current = _current(app, found)
+    return [{**i.as_dict(), "url": f"http://{i.address}:{port}", "current": f"http://{i.address}:{port}" == current}
+            for i in found], current
 
 
 def current_url(app) -> str | None:
+    return _current(app, None)
+
+
+def _current(app, found) -> str | None:
     url = app.config.get("PUBLIC_URL")
     if url:
         return url.rstrip("/")
-    listed = [i for i in netinfo.interfaces() if i.up]
+    listed = [i for i in (netinfo.interfaces() if found is None else found) if i.up]
     return f"http://{listed[0].address}:{app.config.get('LISTEN_PORT') or 5000}" if listed else None
 
 
@@ -88,13 +91,27 @@ def record_check(ws, actor, data: dict) -> dict:
     result = {"median_ms": round(float(clean["median_ms"]), 1), "worst_ms": round(float(clean["worst_ms"]), 1),
               "lost": clean["lost"], "websocket": bool(clean["websocket"]), "at": time.time()}
     with _lock:
-        _checks.setdefault(ws.id, {})[clean["phone"]] = result
+        mine = _checks.setdefault(ws.id, {})
+        mine[clean["phone"]] = result
+        _prune(mine, result["at"])
     summary = check_summary(ws)
     from .. import realtime
 
     realtime.notice(ws, "wifi_check", summary, roles=("organiser",))
     return {"result": {k: v for k, v in result.items() if k != "at"},
             "slow": result["median_ms"] > SLOW_MS or result["lost"] > 0}
+
+
+MAX_CHECKS = 2000  # phones remembered per workshop: a day of checks at a big forum, bounded memory
+
+
+def _prune(mine: dict, now: float) -> None:
+    """Forget checks past the window, then the oldest beyond ``MAX_CHECKS`` (the server runs for days)."""
+    for phone in [p for p, r in mine.items() if now - r["at"] > CHECK_WINDOW_S]:
+        del mine[phone]
+    if len(mine) > MAX_CHECKS:
+        for phone, _ in sorted(mine.items(), key=lambda kv: kv[1]["at"])[:len(mine) - MAX_CHECKS]:
+            del mine[phone]
 
 
 def check_summary(ws) -> dict:

@@ -10,7 +10,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import journal
 from ..derived import refreshes
 from ..rules import permissions, validation as V, visibility
-from ..store import new_id
 from . import ServiceError, authorize, check, commit
 
 SYSTEM = {"role": "organiser", "id": None, "label": "system"}
@@ -18,7 +17,7 @@ SYSTEM = {"role": "organiser", "id": None, "label": "system"}
 
 def create(registry, data: dict, *, workshop_id: str | None = None, code: str | None = None):
     clean = check(V.WORKSHOP_CREATE, data)
-    wid = workshop_id or new_id()
+    wid = workshop_id or registry.new_workshop_id()
     store = registry.open_new(wid)
     zones = [z.strip() for z in (clean.get("zones") or "").split(",") if z.strip()]
     row = {

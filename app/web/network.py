@@ -35,8 +35,9 @@ def organiser(code):
     if auth.actor(ws)["role"] != "organiser":
         return organiser_page(code)  # the sign-in form
     app = current_app
-    return page("network/organiser.html", ws, addresses=network.offered(app), current=network.current_url(app),
+    offered, current = network.addresses(app)
+    return page("network/organiser.html", ws, addresses=offered, current=current,
                 listen_host=app.config.get("LISTEN_HOST"), checks=network.check_summary(ws),
                 backup_copy_to=app.config.get("BACKUP_COPY_TO"),
-                check_url=f"{network.current_url(app) or ''}{url_for('network.check', code=ws.code)}",
+                check_url=f"{current or ''}{url_for('network.check', code=ws.code)}",
                 boot_extra={"i18n": i18n.subset(KEYS)})

@@ -1,8 +1,8 @@
 // The board's "Suggestions" view: offer → need pairs for the facilitator's table or the
 // whole room, live, accepted (the idea) or dismissed (undoable) in one tap.
-import { io } from '/vendor/socket.io.esm.min.js';
 import { ApiError, call, uuid } from './lib/api.js';
 import { $, bootData, el, setCatalogue, t, toast } from './lib/dom.js';
+import { openSocket } from './lib/live.js';
 import { SuggestionFeed, reasonText } from './lib/suggestions.js';
 
 const boot = bootData();
@@ -139,6 +139,6 @@ $('#sugg-more').addEventListener('click', () => { limit += PAGE; render(); });
 document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && !panel.hidden) toggle(false); });
 
 feed.on(schedule);
-const socket = io({ auth: { workshop: W }, transports: ['websocket', 'polling'], reconnectionDelayMax: 4000 });
+const socket = openSocket(W);
 feed.attach(socket);
 feed.load().then(render).catch((err) => toast(err.message, 'error'));

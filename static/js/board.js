@@ -4,6 +4,7 @@
 import { ApiError, call, uuid } from './lib/api.js';
 import { $, $$, bootData, el, formatDate, lbl, setCatalogue, t, toast } from './lib/dom.js';
 import { Live } from './lib/live.js';
+import { StaffJoinRequests } from './lib/join-staff.js';
 import { Outbox } from './lib/outbox.js';
 import { initDrag } from './lib/board-drag.js';
 import { initDetails, askReason } from './lib/board-details.js';
@@ -15,6 +16,7 @@ setCatalogue(boot.i18n);
 const W = boot.workshop;
 const url = (p) => `/api/w/${W}${p}`;
 const live = new Live(W);
+new StaffJoinRequests(live); // phones asking to join an organisation: let in or turn away
 const TRANSITIONS = boot.transitions || {};
 const AFTER = new Set(boot.after_event || []);
 const ALL_COLS = ['new', 'explore', 'discussion', 'soon', 'abandoned', 'standby', 'done'];

@@ -6,6 +6,14 @@ import { $, lbl, showErrors, toast } from './lib/dom.js';
 const box = $('#fu-phone');
 const W = box.dataset.workshop;
 const FIELDS = ['status', 'euros', 'comment'];
+
+/** The amount as a JSON number; what is not a number is sent as typed, so the server says why. */
+function amount(input) {
+  const raw = input.value.trim();
+  if (raw === '') return input.validity && input.validity.badInput ? '?' : null;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : raw;
+}
 const WORDS = JSON.parse(box.dataset.i18n || '{}');
 
 function card(idea) {
@@ -28,7 +36,7 @@ function card(idea) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = { status: form.elements.status.value, comment: form.elements.comment.value || null,
-      euros: form.elements.euros.value === '' ? null : form.elements.euros.value };
+      euros: amount(form.elements.euros) };
     const btn = form.querySelector('button');
     btn.disabled = true;
     try {

@@ -182,7 +182,11 @@ function askButtons() {
   if (!mm.board || !me()) return;
   const add = (li, key, origin) => {
     if (li.querySelector('.mm-ask-one')) return;
-    li.append(el('button', { type: 'button', class: 'btn mm-ask-one', text: t('b2b.ask_short'),
+    const title = (li.querySelector('h3') || {}).textContent || '';
+    // beside "Ça m'intéresse" when the card has that row: one row of actions keeps the room's cards short
+    const row = li.querySelector(':scope > .sheet-foot') || li;
+    row.append(el('button', { type: 'button', class: 'btn mm-ask-one', text: row === li ? t('b2b.ask_short') : t('b2b.ask_button'),
+      'aria-label': title ? `${t('b2b.ask_short')} — ${title}` : t('b2b.ask_short'),
       onclick: (ev) => { ev.stopPropagation(); ev.currentTarget.disabled = true;
         post('/meetings', { id: uuid(), [key]: li.dataset.id, origin }, t('b2b.ask_sent')); } }));
   };

@@ -3,6 +3,7 @@ import { ApiError, call, uuid } from './lib/api.js';
 import { $, bootData, el, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { formatNumber, pluralCategory, renderStats } from './lib/counters.js';
 import { Live } from './lib/live.js';
+import { StaffJoinRequests } from './lib/join-staff.js';
 import { followAddress } from './lib/address.js';
 
 const boot = bootData();
@@ -10,6 +11,7 @@ setCatalogue(boot.i18n);
 const W = boot.workshop;
 const url = (p) => `/api/w/${W}${p}`;
 const live = new Live(W);
+new StaffJoinRequests(live); // phones asking to join an organisation: let in or turn away
 
 const STEPS = ['facilitators', 'posters', 'intake', 'wall', 'close', 'export', 'lock'];
 const marks = (() => {

@@ -179,6 +179,8 @@ function openSheetForm(kind, sheet = null, { values = null, refused = null } = {
       else input.value = v === null || v === undefined ? '' : String(v).replace(input.name === 'quantity' && typeof v === 'number' ? '.' : '\u0000', ',');
     }
   }
+  // the text an imported file gave for a value not in the list is shown only where there is one
+  for (const box of sheetForm.querySelectorAll('.as-written')) box.hidden = !box.querySelector('input').value;
   if (refused) { showFieldErrors(sheetForm, refused); return; }
   sheetForm.querySelector('#f-category').focus();
 }

@@ -386,7 +386,9 @@ async def light_connect(base: str, spec: dict, on_event, on_close, timeout: floa
     _, proto = await asyncio.wait_for(loop.create_connection(
         lambda: LightSocketIO(spec["k"], spec.get("auth"), on_event, on_close), host, int(port)), timeout)
     key = base64.b64encode(os.urandom(16)).decode()
-    lines = ["GET /socket.io/?EIO=4&transport=websocket HTTP/1.1", f"Host: {host}:{port}", "Upgrade: websocket",
+    # (spec["query"]: the workshop and the screen's id, as the pages send them; nginx routes by them)
+    lines = [f"GET /socket.io/?EIO=4&transport=websocket{spec.get('query', '')} HTTP/1.1", f"Host: {host}:{port}",
+             "Upgrade: websocket",
              "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
     lines += [f"{k}: {v}" for k, v in (spec.get("headers") or {}).items()]
     proto.transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
@@ -922,7 +924,7 @@ def run_load(target, clients: Clients, n_screens: int, rate: float, seconds: flo
     n_warm = int(round(rate * warmup))
     n_total = n_warm + max(1, int(round(rate * seconds)))
     clients.collect()  # start from empty buffers
-    srv = psutil.Process(target.pid)
+    srv = getattr(target, "cpu_source", None) or psutil.Process(target.pid)  # several processes: their sum
     marks: dict = {}
     rss = RssWatch(target.pid)
     rss.start()
@@ -1325,6 +1327,9 @@ def parse(argv=None):
                    help="app only: the same run again while the organiser downloads the book and the XLSX of the "
                         "demo workshop (see --export-scale) in a loop; p95 compared with the run without")
     p.add_argument("--export-scale", type=int, default=10, help="--export-during: demo scale (default 10)")
+    p.add_argument("--processes", default=None, metavar="N[,N…]",
+                   help="hosted mode: N app processes behind nginx on Redis (e.g. 1,2,3), against the single "
+                        "process without them (see tests/benchmarks/live_hosted.py)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs)")
     p.add_argument("--dump", default=None, help="append one JSON line per measured write (submit, ack, first and "
                                                 "last arrival, monotonic seconds) to this file")
@@ -1365,11 +1370,17 @@ def main(argv=None) -> int:
     print(f"Live-loop benchmark: {len(roles)} screens ({roles.count('participant')} participants, "
           f"{roles.count('facilitator')} facilitators, {roles.count('projector')} projector), async mode "
           f"{args.async_mode}, {procs} client processes, {psutil.cpu_count()} CPUs", flush=True)
-    if not args.find_limit:
+    if not args.find_limit and not args.processes:
         print(f"Load: {args.rate:g} sheet writes/s for {args.seconds:g} s after {args.warmup:g} s of warm-up; "
               "app first, then the bare server", flush=True)
     try:
-        summary = find_limit(args, tmp, roles, procs, started) if args.find_limit else steady(args, tmp, roles, procs)
+        if args.processes:
+            from .live_hosted import hosted
+
+            summary = hosted(args, tmp, roles, procs)
+        else:
+            summary = find_limit(args, tmp, roles, procs, started) if args.find_limit else steady(args, tmp, roles,
+                                                                                                   procs)
     finally:
         if args.keep:
             print(f"(logs kept in {tmp})")

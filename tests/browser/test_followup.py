@@ -194,8 +194,6 @@ def test_homes_list_what_is_overdue(browser, demo):
         page.context.close()
 
 
-@pytest.mark.xfail(reason="known open (issue 14): the phone joins an existing organisation, which now needs its "
-                          "members' consent (issue 11); the test must approve the join first", strict=False)
 def test_a_participant_reports_its_outcome_from_the_phone(browser, demo):
     srv, info = demo
     s = info["session"]
@@ -206,10 +204,18 @@ def test_a_participant_reports_its_outcome_from_the_phone(browser, demo):
     page = new_page(browser, 360, 740, mobile=True)
     try:
         page.goto(srv.url(f"/j/{info['code']}"))
-        status = page.evaluate("""async ([wid, org]) => (await fetch(`/api/w/${wid}/join`, {method: 'POST',
-            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({organisation_id: org})})).status""",
-                               [info["workshop"], org_id])
-        assert status == 200
+        # The organisation has phones already: this one asks to join (202, pending) and the organiser lets it in.
+        asked = page.evaluate("""async ([wid, org]) => { const r = await fetch(`/api/w/${wid}/join`, {method: 'POST',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({organisation_id: org,
+            label: 'Téléphone de Léa'})}); return {status: r.status, body: await r.json()}; }""",
+                              [info["workshop"], org_id])
+        assert asked["status"] == 202 and asked["body"]["request"]["state"] == "pending", asked
+        refused = page.evaluate("""async ([wid, iid]) => (await fetch(`/api/w/${wid}/followup/ideas/${iid}/outcome`,
+            {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({status: 'soon'})}))
+            .status""", [info["workshop"], idea["id"]])
+        assert refused == 403  # still waiting: not yet one of the organisation's phones
+        r = s.post(api(srv, info, f"/join-requests/{asked['body']['request']['id']}"), json={"accept": True})
+        assert r.status_code == 200, r.text
         page.goto(srv.url(f"/j/{info['code']}"))
         page.wait_for_selector("#fu-phone[data-ready='1']", state="attached")
         page.click("#tab-ideas")
@@ -230,7 +236,8 @@ def test_a_participant_reports_its_outcome_from_the_phone(browser, demo):
         detail = s.get(api(srv, info, f"/followup/ideas/{idea['id']}")).json()
         assert [(o["organisation_id"], o["status"], o["euros"], o["comment"]) for o in detail["outcomes"]] == \
             [(org_id, "soon", 1500, "Premier essai en janvier")]
-        assert [e for e in page.errors if "422" not in e] == []  # the refused -4 € is the only error
+        # the refused outcome while waiting (403) and the refused -4 € (422) are the only errors
+        assert [e for e in page.errors if "403" not in e and "422" not in e] == []
     finally:
         page.context.close()
         s.post(api(srv, info, "/phase"), json={"phase": "followup"}).raise_for_status()

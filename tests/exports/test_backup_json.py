@@ -89,3 +89,44 @@ def test_rows_that_do_not_fit_leave_nothing(ws, registry):
     with pytest.raises(BackupError):
         backup_json.restore(registry, doc)
     assert len(registry.all()) == n and set(registry.data_dir.glob("*.sqlite")) == files
+
+
+def test_every_table_of_the_file_is_in_the_backup(demo):
+    """A table added by a later feature is backed up without anyone listing it."""
+    doc = backup_json.dump(demo)
+    names = {r["name"] for r in demo.store.rows(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    assert set(doc["tables"]) == names
+    assert {"meetings", "blobs", "import_mappings", "suggestions"} <= names
+    assert len(doc["tables"]["meetings"]) == 87  # the real event's B2B meetings
+
+
+def test_logo_meetings_and_remembered_mappings_survive_a_restore(ws, registry):
+    import io
+
+    from PIL import Image
+
+    from app import imports
+
+    img = io.BytesIO()
+    Image.new("RGB", (120, 40), (20, 120, 60)).save(img, "PNG")
+    workshops.update_contact(ws, ORGANISER, {"organiser_name": "Maison de l'emploi"}, logo=img.getvalue())
+    csv = "Nom de la structure;Commune\nScierie du Layon;Chemillé\n".encode("utf-8")
+    assert imports.run(ws, csv, "inscrits.csv", "organisations", accept=True)["written"]
+    raw = backup_json.backup(ws)
+    restored = backup_json.restore(registry, raw)
+    assert workshops.logo(restored) == workshops.logo(ws) and workshops.logo(ws)[1] == "image/png"
+    assert restored.store.rows("SELECT signature, mapping FROM import_mappings") == \
+        ws.store.rows("SELECT signature, mapping FROM import_mappings") != []
+    # the restored file backs up to the same rows again (blobs as base64 both times)
+    assert _without_workshop_identity(backup_json.dump(restored))["blobs"] == \
+        _without_workshop_identity(json.loads(raw))["blobs"]
+
+
+def test_a_backup_with_a_table_this_version_lacks_is_refused(ws, registry):
+    doc = backup_json.dump(ws)
+    doc["tables"]["from_the_future"] = [{"id": "x"}]
+    before = set(registry.data_dir.glob("*"))
+    with pytest.raises(BackupError):
+        backup_json.restore(registry, doc)
+    assert set(registry.data_dir.glob("*")) == before

@@ -2,11 +2,14 @@
 contacts, impact figures. Built in process on a real SQLite file."""
 from __future__ import annotations
 
+from email import message_from_bytes, policy
+
 import pytest
 
 from app.followup import service
 from app.services import facilitators, ideas, organisations, workshops
 from tests.conftest import ORGANISER, uid
+from tests.live import free_port
 
 # (title, b2b, path of (status, UTC time)) — times as the journal writes them
 PLAN = [
@@ -74,3 +77,25 @@ def followed(ws):
                                                        "summary": "Relance", "next_step": "Rappeler",
                                                        "due_date": "2099-01-05"})
     return dict(orgs=orgs, anne=anne, bruno=bruno, ideas=made)
+
+
+# -- a real SMTP server on 127.0.0.1 (aiosmtpd), started by the test ------------------------------------
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                              message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    ctl.start()
+    yield ctl, inbox
+    ctl.stop()

@@ -4,7 +4,6 @@ due-this-week ideas, in French, with the board's address."""
 from __future__ import annotations
 
 import json
-from email import message_from_bytes, policy
 
 import pytest
 import requests
@@ -12,27 +11,6 @@ import requests
 from tests.live import Server, free_port, uid
 
 pytestmark = pytest.mark.timeout(240)
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
-                              message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    yield ctl, inbox
-    ctl.stop()
 
 
 @pytest.fixture

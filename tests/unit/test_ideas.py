@@ -338,3 +338,25 @@ def test_history_content(ws, room):
     json.dumps(hist)
     e = err(ideas.history, ws, room["anne"], uid())
     assert e.status == 404
+
+
+def test_selecting_an_idea_for_b2b_makes_its_meeting_and_unselecting_cancels_it(ws, room):
+    """The meeting follows its own card only; another idea's meeting is not touched."""
+    other, _ = ideas.create(ws, room["anne"], {"id": uid(), "offer_sheet_id": room["offer"]["id"],
+                                               "need_sheet_id": room["need"]["id"], "title": "Autre idée"})
+    ideas.set_b2b(ws, room["anne"], other["id"], {"version": other["version"], "b2b": True})
+    idea = room["idea"]
+
+    def meeting(iid):
+        found = ws.store.all("meeting", "idea_id = ?", [iid])
+        return found[0] if found else None
+
+    rec, _ = ideas.set_b2b(ws, room["anne"], idea["id"], {"version": idea["version"], "b2b": True})
+    m = meeting(idea["id"])
+    assert m["request_status"] == "accepted" and sorted(m["org_ids"]) == sorted([room["a"]["id"], room["b"]["id"]])
+    rec, _ = ideas.set_b2b(ws, room["anne"], idea["id"], {"version": rec["version"], "b2b": False})
+    assert meeting(idea["id"])["request_status"] == "cancelled"
+    assert meeting(other["id"])["request_status"] == "accepted"
+    ideas.set_b2b(ws, room["anne"], idea["id"], {"version": rec["version"], "b2b": True})
+    assert meeting(idea["id"])["request_status"] == "accepted"
+    assert len(ws.store.all("meeting")) == 2

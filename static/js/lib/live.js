@@ -1,8 +1,19 @@
 // The live state of a workshop on one screen: loaded once, kept current by
 // socket messages, resynced from the journal after a gap or a reconnect.
 import { io } from '/vendor/socket.io.esm.min.js';
-import { call } from './api.js';
+import { call, uuid } from './api.js';
 import { t } from './dom.js';
+
+// One id per page: behind nginx (hosted mode) it keeps this screen on one process (long polling needs it),
+// and the workshop in the URL lets any process reach the workshop's owner. The laptop ignores both.
+const SCREEN = uuid();
+export function openSocket(workshop) {
+  const socket = io({ auth: { workshop }, query: { workshop, client: SCREEN }, transports: ['websocket', 'polling'],
+    reconnectionDelayMax: 4000 });
+  // The workshop's process is briefly away (hosted): the refusal says to try again, not to give up.
+  socket.on('connect_error', (e) => { if (e && e.data && e.data.retry) setTimeout(() => socket.connect(), 2000); });
+  return socket;
+}
 
 const ENTITIES = { organisation: 'organisations', sheet: 'sheets', idea: 'ideas', facilitator: 'facilitators' };
 
@@ -82,7 +93,7 @@ export class Live {
   }
 
   connect() {
-    const socket = io({ auth: { workshop: this.workshop }, transports: ['websocket', 'polling'], reconnectionDelayMax: 4000 });
+    const socket = openSocket(this.workshop);
     this.socket = socket;
     const indicator = document.getElementById('conn');
     const show = (state) => {
@@ -97,6 +108,7 @@ export class Live {
     socket.on('changes', (batch) => this.onBatch(batch));
     socket.on('stats', (msg) => { this.stats = msg.stats; this.emit('stats', msg.stats); });
     socket.on('hello', (msg) => { if (msg.seq > this.seq) this.resync(); });
+    socket.on('beat', (msg) => { if (msg.seq > this.seq) this.resync(); }); // hosted: a broadcast lost on the way
     socket.on('storage_error', (msg) => this.emit('storage_error', msg.message));
     window.addEventListener('online', () => { if (!socket.connected) socket.connect(); });
     window.addEventListener('offline', () => show('offline'));

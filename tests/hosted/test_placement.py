@@ -1,0 +1,58 @@
+"""Which workshops a process opens and creates in hosted mode; laptop mode untouched."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+from app.hosted import Placement, placement, split_upstreams
+from app.hosted.ring import Ring
+from app.registry import Registry, load_secret_key
+from app.services import workshops
+from tests.live import ROOT
+
+UPS = ["127.0.0.1:5001", "127.0.0.1:5002", "127.0.0.1:5003"]
+
+
+def test_laptop_mode_has_no_placement_and_imports_no_redis(monkeypatch):
+    monkeypatch.delenv("ATELIER_MESSAGE_QUEUE", raising=False)
+    assert placement({"LISTEN_HOST": "0.0.0.0", "LISTEN_PORT": 5000}) is None
+    # (python-socketio itself imports the redis package when it is installed; the laptop's kit has none.)
+    code = ("import sys, tempfile; from app import create_app, realtime; create_app({'DATA_DIR': tempfile.mkdtemp()});"
+            "print('app.hosted.queue' in sys.modules, type(realtime.socketio.server.manager).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={k: v for k, v in __import__("os").environ.items() if not k.startswith("ATELIER_")})
+    assert out.stdout.split() == ["False", "Manager"]
+    assert "redis" not in (ROOT / "requirements-app.txt").read_text()  # not in the laptop's install
+
+
+def test_settings_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ATELIER_MESSAGE_QUEUE", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("ATELIER_UPSTREAMS", " ".join(UPS))
+    where = placement({"LISTEN_HOST": "127.0.0.1", "LISTEN_PORT": 5002})
+    assert where.me == "127.0.0.1:5002" and where.ring.servers == UPS
+    assert split_upstreams(["a:1,b:2", "c:3"]) == ["a:1", "b:2", "c:3"]
+
+
+def test_a_process_opens_only_its_workshops_and_creates_workshops_it_owns(tmp_path):
+    lone = Registry(tmp_path)
+    made = [workshops.create(lone, {"name": f"Atelier {i}", "password": "motdepasse"}) for i in range(12)]
+    lone.close()
+    ring = Ring(UPS)
+    for me in UPS:
+        reg = Registry(tmp_path, placement=Placement(me, ring))
+        assert {ws.id for ws in reg.all()} == {ws.id for ws in made if ring.owner(ws.id) == me}
+        new = workshops.create(reg, {"name": "Atelier nouveau", "password": "motdepasse"})
+        assert ring.owner(new.id) == ring.owner(new.code) == me  # nginx routes its pages and its API here
+        reg.close()
+
+
+def _key(folder):
+    return load_secret_key(folder)
+
+
+def test_processes_starting_together_share_one_secret_key(tmp_path):
+    with ProcessPoolExecutor(4) as ex:
+        keys = list(ex.map(_key, [tmp_path] * 8))
+    assert len(set(keys)) == 1 and (tmp_path / ".secret_key").read_bytes() == keys[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".secret_key"]
