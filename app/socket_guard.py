@@ -47,6 +47,9 @@ def well_formed(pkt) -> bool:
 def _malformed(server, eio_sid: str, why: str):
     from .api import ratelimit
 
+    sock = server.eio.sockets.get(eio_sid)
+    if sock is None or sock.closing or sock.closed:
+        return  # frames still queued behind a close: its counter is gone, they would log again
     with _lock:
         n = _bad[eio_sid] = _bad.get(eio_sid, 0) + 1
     if n == 1:

@@ -66,6 +66,7 @@ TABLES = {
         # who to contact about the workshop, and its logo (bytes in ``blobs``, by SHA-256)
         "organiser_name": str, "organiser_email": str, "organiser_phone": str,
         "logo_sha": str, "logo_type": str,
+        "kind": str,  # None: a workshop (an afternoon); "flow_study": a territory's book of company visits
         # weekly reminder e-mails (app/followup/weekly.py): day 0 = Monday, hour in the workshop's time zone
         "remind_on": int, "remind_day": int, "remind_hour": int, "remind_since": str, "remind_last": str,
         "remind_error": str,
@@ -85,6 +86,12 @@ TABLES = {
         "anonymous": int, "author": str, "table_no": int, "state": str,
         "hidden": int, "category_label": str, "unit_label": str,
         "frequency_label": str, "condition_label": str, "terms_label": str,
+        "visit_id": str,  # recorded from a company visit (a flow study, app/flowstudy), not at the workshop
+    },
+    # company visits (études de flux): who was visited, when, by whom, from what source (app/flowstudy)
+    "visits": {
+        "id": str, "organisation_id": str, "date": str, "visited_by": str, "source": str, "note": str,
+        "author": str,
     },
     "ideas": {
         "id": str, "title": str, "description": str, "kind": str,
@@ -152,7 +159,7 @@ ENTITY_TABLE = {
     "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
     "device": "devices", "contact": "contacts", "impact": "impacts", "outcome": "outcomes", "factor": "factors",
     "b2b_setup": "b2b_setup", "b2b_place": "b2b_places", "b2b_attendance": "b2b_attendance", "meeting": "meetings",
-    "suggestion": "suggestions",
+    "suggestion": "suggestions", "visit": "visits",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..rules import validation as V
 
 TYPE_MAP = {
-    "string": {"type": "string"}, "text": {"type": "string"}, "email": {"type": "string", "format": "email"},
+    "string": {"type": "string"}, "text": {"type": "string"}, "email": {"type": "string"},  # its pattern says it
     "phone": {"type": "string"}, "uuid": {"type": "string", "format": "uuid"},
     "date": {"type": "string", "format": "date"}, "integer": {"type": "integer"}, "number": {"type": "number"},
     "boolean": {"type": "boolean"},
@@ -26,7 +26,12 @@ def field_schema(f: V.F) -> dict:
         s = dict(TYPE_MAP[f.type])
     if f.max_len:
         s["maxLength"] = f.max_len
-    if f.min_len:
+    if f.type in ("string", "text", "email", "phone"):
+        s["pattern"] = V.text_pattern(f)  # control characters, trimming, blank = absent: as the server checks
+        s["not"] = {"pattern": V.NONCHARACTERS_BEYOND_BMP}
+        if f.min_len and (f.required or not f.nullable):  # (an optional field left blank is taken, as absent)
+            s["minLength"] = f.min_len
+    elif f.min_len:
         s["minLength"] = f.min_len
     if f.minimum is not None:
         s["minimum"] = f.minimum
@@ -58,6 +63,7 @@ def _id(name):
 
 
 ERROR = {"$ref": "#/components/responses/Error"}
+SESSION_COOKIE = "atelier"  # app/__init__.py: SESSION_COOKIE_NAME
 WRITE_OK = {"description": "The record as the caller may see it, and the journal seq.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WriteResult"}}}}
 ANY_OK = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
@@ -101,8 +107,9 @@ def followup_paths() -> dict:
                     "schema": {"type": "string", "enum": ["estimated", "actual"]}}])},
         "/api/w/{wid}/followup/ideas/{iid}/outcome": {"post": op("A participant reports their own outcome",
                                                                  V.OUTCOME_SET, iid)},
-        "/api/w/{wid}/followup/factors/{key}": {"put": op("Edit or add an emission factor", V.FACTOR_SET,
-                                                          [_id("key")])},
+        "/api/w/{wid}/followup/factors/{key}": {"put": op("Edit or add an emission factor", V.FACTOR_SET, [
+            {"name": "key", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": V.FACTOR_KEY_RE.pattern}}])},
         "/api/w/{wid}/followup/settings": {"patch": op("The workshop's time zone and weekly reminder e-mails", V.FOLLOWUP_SETTINGS)},
         "/api/w/{wid}/followup/facilitators/{fid}": {"patch": op("A facilitator's e-mail address for reminders",
                                                                  V.FACILITATOR_EMAIL, [_id("fid")])},
@@ -183,15 +190,20 @@ def document() -> dict:
     }
     from . import b2b as b2b_api
     paths.update(followup_paths())
-    from ..rules.permissions import ROUTES
+    from ..rules.permissions import ROUTES, cell
 
     paths.update(b2b_api.openapi_paths())
+    from . import flowstudy as flowstudy_api
+
+    paths.update(flowstudy_api.openapi_paths(op, _id, ANY_OK))
     for path, ops in paths.items():
         for method, o in ops.items():
             action = ROUTES.get((method.upper(), path))
             if action:
                 o["x-action"] = action
                 o["description"] = f"Authorization: `{action}` in the matrix (docs/authorization.md)."
+                if cell("anonymous", action) is False:  # a browser without the session is refused (401/403)
+                    o["security"] = [{"session": []}]
     schemas = {s.name: schema_object(s) for s in V.ALL_SCHEMAS}
     schemas.update(b2b_api.openapi_schemas(schema_object))
     schemas["WriteResult"] = {"type": "object", "properties": {
@@ -206,7 +218,10 @@ def document() -> dict:
                  "description": "Writes are JSON, idempotent on the client-generated id (or request_id), "
                                 "and checked by version. Errors are in the caller's language."},
         "paths": paths,
-        "components": {"schemas": schemas, "responses": {"Error": {
+        "components": {"schemas": schemas, "securitySchemes": {"session": {
+            "type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+            "description": "The browser's signed session: organiser password, facilitator code or a phone's join "
+                           "link, then the role's rights in the matrix."}}, "responses": {"Error": {
             "description": "Refused: nothing was changed.",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
     }

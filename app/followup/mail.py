@@ -25,7 +25,7 @@ from . import service
 
 def smtp_config(config) -> dict | None:
     cfg: dict = {}
-    path = Path(config.get("DATA_DIR") or ".") / "smtp.json"
+    path = smtp_file(config)
     if path.exists():
         try:
             cfg = json.loads(path.read_text(encoding="utf-8"))
@@ -43,6 +43,56 @@ def smtp_config(config) -> dict | None:
     except (TypeError, ValueError):
         return None
     return cfg
+
+
+def smtp_file(config) -> Path:
+    return Path(config.get("DATA_DIR") or ".") / "smtp.json"
+
+
+def smtp_saved(config) -> dict:
+    """What ``smtp.json`` holds, without the password (the settings form shows it)."""
+    try:
+        cfg = json.loads(smtp_file(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cfg = {}
+    if not isinstance(cfg, dict):
+        cfg = {}
+    out = {k: cfg.get(k) for k in ("host", "port", "from", "user", "starttls")}
+    out["has_password"] = bool(cfg.get("password"))
+    out["from_env"] = not cfg.get("host") and bool(os.environ.get("ATELIER_SMTP_HOST"))
+    return out
+
+
+def set_smtp(ws, actor, data, config) -> dict:
+    """Save the install's SMTP server (``smtp.json`` in the data folder, readable by its owner only).
+    An empty host removes it: from then on nothing is sent. A blank password keeps the saved one."""
+    authorize(ws, actor, "followup.settings")
+    clean = check(V.SMTP_SET, data)
+    path = smtp_file(config)
+    if not clean.get("host"):
+        path.unlink(missing_ok=True)
+        return {"configured": smtp_config(config) is not None}
+    errors = {}
+    if not V.HOST_RE.match(clean["host"]):
+        errors["host"] = ("err.smtp_host", {})
+    if not clean.get("sender"):
+        errors["sender"] = ("err.required", {})
+    if errors:
+        raise ServiceError(422, "err.invalid", fields=errors)
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    cfg = {"host": clean["host"], "port": clean.get("port") or (587 if clean.get("starttls") else 25),
+           "from": clean["sender"], "user": clean.get("user") or None,
+           "password": clean.get("password") or (old.get("password") if isinstance(old, dict) else None),
+           "starttls": bool(clean.get("starttls"))}
+    tmp = path.with_suffix(".json.tmp")
+    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(cfg, fh, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)
+    return {"configured": True}
 
 
 def messages(ws, sender: str, board_url: str, lang: str = "fr") -> list[EmailMessage]:

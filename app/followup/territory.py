@@ -11,7 +11,8 @@ from ..store import decode
 from . import asof, dates, figures
 
 ENTITIES = {"organisation": "organisations", "sheet": "sheets", "idea": "ideas", "facilitator": "facilitators",
-            "impact": "impacts", "contact": "contacts", "outcome": "outcomes", "workshop": "workshop"}
+            "impact": "impacts", "contact": "contacts", "outcome": "outcomes", "workshop": "workshop",
+            "visit": "visits"}
 
 
 def read_only(path) -> sqlite3.Connection:
@@ -36,7 +37,7 @@ def state_of(path) -> dict:
 
 def view(workshops) -> dict:
     """Workshops, ideas in follow-up, open offers and needs, impact totals, across ``workshops``."""
-    rows, followed, base, reports = [], [], [], []
+    rows, followed, base, reports, states = [], [], [], [], []
     for ws in workshops:
         st = state_of(ws.store.path)
         info = next(iter(st["workshop"].values()), {}) or {}
@@ -46,6 +47,7 @@ def view(workshops) -> dict:
         reports.append({**f, "workshop": {"name": info.get("name"), "date": info.get("date"), "code": ws.code},
                         "series": []})
         rows.append({"code": ws.code, "name": info.get("name"), "date": info.get("date"), "phase": info.get("phase"),
+                     "kind": info.get("kind"), "visits": len(st["visit"]),
                      **{k: f[k] for k in ("organisations", "sheets", "ideas", "b2b", "followed")},
                      "done": f["by_status"].get("done", 0)})
         orgs, facs = st["organisation"], st["facilitator"]
@@ -60,12 +62,19 @@ def view(workshops) -> dict:
             if s.get("hidden") or s.get("state") != "open":
                 continue
             o = orgs.get(s.get("organisation_id")) or {}
+            visit = st["visit"].get(s.get("visit_id")) if s.get("visit_id") else None
             base.append({"workshop": info.get("name"), "code": ws.code, "kind": s["kind"], "category": s["category"],
                          "title": s["title"], "quantity": s.get("quantity"), "unit": s.get("unit"),
-                         "org": o.get("name"), "zone": o.get("zone"), "confidential": s.get("visibility") == "facilitators"})
+                         "org": o.get("name"), "zone": o.get("zone"), "confidential": s.get("visibility") == "facilitators",
+                         "id": s["id"], "visit": {k: visit.get(k) for k in ("date", "visited_by", "source")}
+                         if visit else None})
+        states.append((ws.code, info, st))
     order = {"overdue": 0, "week": 1, "later": 2, None: 3}
     followed.sort(key=lambda r: (order[r["due_state"]], r["due_date"] or "9999", r["title"]))
     base.sort(key=lambda r: (r["category"], r["kind"], r["title"].lower()))
     total = figures.combine(reports) if reports else None
+    from ..flowstudy import suggest
+
     return {"workshops": rows, "followed": followed, "base": base, "total": total,
+            "suggestions": suggest.across(states),
             "offers": sum(1 for b in base if b["kind"] == "offer"), "needs": sum(1 for b in base if b["kind"] == "need")}

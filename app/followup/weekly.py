@@ -70,6 +70,15 @@ def due(info: dict, now: datetime) -> bool:
     return all(slot > t for t in after)
 
 
+def upcoming(info: dict, now: datetime) -> datetime | None:
+    """When the next weekly sending will be (``now`` if it is due), or None when the schedule is off."""
+    if not is_on(info):
+        return None
+    if due(info, now):
+        return now
+    return next_slot(now, info.get("timezone"), int(info["remind_day"]), int(info["remind_hour"]))
+
+
 def base_url(config) -> str:
     """The board's address in a message sent outside any request: the public URL, else the LAN address."""
     public = config.get("PUBLIC_URL")

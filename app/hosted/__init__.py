@@ -66,7 +66,7 @@ def queue_manager(url: str):
         raise SystemExit("--message-queue needs the redis package: pip install -r requirements-hosted.txt")
     from .queue import QueueManager
 
-    return QueueManager(url, channel="atelier", redis_options={"socket_connect_timeout": 2,
+    return QueueManager(url, channel="atelier", redis_options={"socket_connect_timeout": 1,
                                                                "socket_keepalive": True})
 
 

@@ -13,6 +13,7 @@ import time
 import socketio
 
 MAX_SLEEP = 1.0
+SKIP_FOR = 1.0
 log = logging.getLogger("atelier.hosted")
 
 
@@ -20,6 +21,26 @@ DISCONNECT = "atelier-disconnect:"
 
 
 class QueueManager(socketio.RedisManager):
+    _skip_until = 0.0
+
+    def _publish(self, data):
+        """Publish, reconnecting once; if Redis is still away, drop broadcasts for ``SKIP_FOR`` seconds
+        instead of making every write wait for a connection timeout (they are lost either way, and
+        the owner's ``beat`` repairs the gap)."""
+        if time.monotonic() < self._skip_until:
+            return None
+        for attempt in (1, 2):
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                return self.redis.publish(self.channel, self.json.dumps(data))
+            except Exception as exc:
+                self.connected = False
+                if attempt == 2:
+                    log.warning("message queue unreachable (%s): broadcasts dropped for %.0f s", exc, SKIP_FOR)
+                    self._skip_until = time.monotonic() + SKIP_FOR
+        return None
+
     def disconnect_room(self, name: str):
         """Disconnect every connection of a room on every process (a revoked device or code may be carried by
         any of them): carried as a ``close_room`` of a marked name, which python-socketio handles here and

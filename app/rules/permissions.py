@@ -85,6 +85,10 @@ MATRIX = {
     "followup.settings":         (True,  False, False, False, False),
     "followup.remind":           (True,  False, False, False, False),
     "factors.manage":            (True,  False, False, False, False),
+    # -- flow studies: sheets from a company visit (app/flowstudy)
+    "visit.create":              (True,  True,  False, False, False),
+    "visit.read":                (True,  True,  False, False, False),
+    "flowstudy.create":          (True,  False, False, False, False),
     # -- what leaves the server (applied by app.rules.visibility to every payload)
     "read.organisation":         (True,  True,  True,  True,  False),
     "read.organisation.contact": (True,  True,  "consent", False, False),
@@ -110,6 +114,7 @@ MATRIX = {
     "read.impact":               (True,  True,  "own", False, False),
     "read.outcome":              (True,  True,  "own", False, False),
     "read.factor":               (True,  True,  False, False, False),
+    "read.visit":                (True,  True,  False, False, False),
     # -- Socket.IO rooms: joining one is an action too
     "room.staff":                (True,  True,  False, False, False),
     "room.participant":          (False, False, True,  False, False),
@@ -171,6 +176,10 @@ DESCRIPTIONS = {
                          "addresses, the SMTP server (settings page)",
     "followup.remind": "send the reminder e-mails now (only with an SMTP server configured)",
     "factors.manage": "edit or add an emission factor",
+    "visit.create": "record a company visit (flow study: date, who visited, source) and its offer and need sheets",
+    "visit.read": "the visits recorded in this file, with their sheets",
+    "flowstudy.create": "create the territory's book of flow studies (a workshop file of visits, same password)",
+    "read.visit": "company visits (who was visited, when, by whom, source)",
     "read.contact": "the contact log of an idea",
     "read.impact": "an idea's impact figures (participants: their organisation's ideas)",
     "read.outcome": "the outcomes reported by participants (participants: their own)",
@@ -267,6 +276,10 @@ ROUTES = {
     ("POST", "/api/w/{wid}/followup/reminders"): "followup.remind",
     ("GET", "/w/{code}/followup/relances/{fid}.{ext}"): "followup.relances",
     ("GET", "/w/{code}/followup/report.pdf"): "export",
+    ("GET", "/api/w/{wid}/visits"): "visit.read",
+    ("POST", "/api/w/{wid}/visits"): "visit.create",
+    ("POST", "/api/w/{wid}/visits/{vid}/sheets"): "visit.create",
+    ("POST", "/api/w/{wid}/flow-studies"): "flowstudy.create",
 }
 SOCKET_EVENTS = {
     "connect": "room.staff | room.participant | room.projector (the room asked for, default: the role's own)",
@@ -277,14 +290,15 @@ SOCKET_EVENTS = {
 INTAKE_ACTIONS = {"organisation.create", "sheet.create", "idea.create"}
 # In "followup" facilitators may keep sorting ideas.
 FOLLOWUP_ACTIONS = {"idea.update", "idea.move", "idea.b2b", "idea.hide", "idea.merge",
-                    "followup.update", "followup.contact", "followup.impact"} | {"meeting.status", "meeting.outcome"}
+                    "followup.update", "followup.contact", "followup.impact"} | {"meeting.status", "meeting.outcome"} | {
+    "visit.create"}
 # ... and participants report their own organisation's outcome.
 PARTICIPANT_FOLLOWUP_ACTIONS = {"followup.outcome"}
 # Not writes: allowed in every phase to whoever the cell allows.
 PHASE_FREE = {a for a in MATRIX if a.startswith(("read.", "room."))} | {
     "workshop.read", "organisation.suggest", "idea.history", "b2b.contacts", "export", "session.sign_in",
     "session.sign_out", "workshop.create", "wifi.check", "followup.board", "followup.mine", "followup.read", "followup.relances"} | {
-    "b2b.read", "meeting.agenda", "suggestion.read"}
+    "b2b.read", "meeting.agenda", "suggestion.read", "visit.read"}
 READ_ACTIONS = PHASE_FREE  # older name
 PHASES = ["before", "live", "closed", "locked", "followup"]
 

@@ -17,6 +17,7 @@ from . import vocab
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 PHONE_RE = re.compile(r"^[0-9+().\s-]{4,40}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # what date.fromisoformat also reads: 20261126, 2026-W48
 # Control characters other than tab/newline are refused; bidi overrides are kept as typed
 # (they are shown as text, never interpreted) but NUL would break exports.
 MAX_INT = 2 ** 53 - 1
@@ -28,6 +29,37 @@ BAD_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef" + "".join(
 
 def bad_text(value) -> bool:
     return isinstance(value, str) and BAD_TEXT.search(value) is not None
+
+
+# -- the same text rules as JSON Schema patterns, for the OpenAPI document ----------------------------------
+# What the document calls valid the server takes, and what it calls invalid the server refuses (schemathesis
+# checks both ways): no control character, no non-character; a value is trimmed (str.strip()) before its
+# minimum length, e-mail and phone checks, and an optional one left blank counts as absent. Lone surrogates
+# are not text at all (no JSON Schema engine reads them): the server refuses them, the patterns do not name them.
+_SPACE = r"\t\n\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # isspace(), not refused
+_BAD = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff"  # as CONTROL_RE and BAD_TEXT (plane 0)
+# The other planes' non-characters, as literal characters: pattern tools rewrite escapes beyond U+FFFF badly,
+# so the document names them apart, in a ``not`` (see app/api/openapi.py).
+NONCHARACTERS_BEYOND_BMP = "[" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)) + "]"
+_ANY, _INK, _BLANK = f"[^{_BAD}]", f"[^{_BAD}{_SPACE}]", f"[{_SPACE}]"
+_ALL_BLANK = rf"[\x0b\x0c\x1c-\x1f{_SPACE}]"  # blank is absent, whatever its spaces: before the control check
+_EMAIL_PART = f"[^@<>{_BAD}{_SPACE}]+"
+_PHONE_END, _PHONE_MID = "[0-9+().\\-]", f"[0-9+().\\-{_SPACE}]"
+
+
+def text_pattern(f: F) -> str:
+    """The JSON Schema ``pattern`` that says exactly which strings ``_check`` takes for this field."""
+    must = f.required or not f.nullable  # blank is refused, not taken as absent
+    if f.type == "email":
+        core = f"{_BLANK}*{_EMAIL_PART}@{_EMAIL_PART}\\.{_EMAIL_PART}{_BLANK}*"
+    elif f.type == "phone":
+        core = f"{_BLANK}*{_PHONE_END}{_PHONE_MID}{{2,38}}{_PHONE_END}{_BLANK}*"
+    else:
+        least = max(f.min_len or 0, 1 if must else 0)
+        core = f"{_ANY}*" if least == 0 else \
+            f"{_BLANK}*{_INK}{_ANY}*" if least == 1 else f"{_BLANK}*{_INK}{_ANY}{{{least - 2},}}{_INK}{_BLANK}*"
+    return f"^{core}$" if must else f"^(?:{_ALL_BLANK}*|{core})$"
 
 
 @dataclass
@@ -264,12 +296,44 @@ FOLLOWUP_SETTINGS = S(
 )
 FACILITATOR_EMAIL = S("FacilitatorEmail", email=F("email", max_len=200))
 REMINDERS = S("Reminders", dry_run=F("boolean"))
+HOST_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+                     r"|^[0-9A-Fa-f:.]{2,45}$")
+SMTP_SET = S(
+    "SmtpSet",
+    host=F("string", max_len=253, doc="SMTP server name or address; empty: no e-mail is ever sent"),
+    port=F("integer", minimum=1, maximum=65535),
+    sender=F("email", max_len=200, doc="The From address of the reminders"),
+    user=F("string", max_len=200),
+    password=F("string", max_len=200, doc="Empty: keep the one saved"),
+    starttls=F("boolean"),
+)
+
+# -- flow studies: sheets recorded from a company visit (app/flowstudy) ---------------------------
+VISIT_CREATE = S(
+    "VisitCreate",
+    id=F("uuid", required=True, nullable=False),
+    organisation_id=F("uuid", doc="The organisation visited, if it is in this file already"),
+    organisation_name=F("string", max_len=120, doc="Or: the name of a new organisation, created with the visit"),
+    kind=F("enum", enum=vocab.ORG_KINDS, doc="Kind of the new organisation"),
+    sector=F("string", max_len=20), commune=F("string", max_len=80), postcode=F("string", max_len=10),
+    zone=F("string", max_len=80), contact_name=F("string", max_len=120),
+    date=F("date", required=True, nullable=False, doc="Day of the visit"),
+    visited_by=F("string", required=True, min_len=2, max_len=200, nullable=False, doc="Who visited"),
+    source=F("string", required=True, min_len=2, max_len=200, nullable=False,
+             doc="Where the figures come from (site visit, flow study, interview...)"),
+    note=F("text", max_len=2000),
+)
+VISIT_SHEET = S("VisitSheet", id=F("uuid", required=True, nullable=False),
+                **{k: v for k, v in SHEET_FIELDS.items() if k != "organisation_id"})
+FLOWSTUDY_CREATE = S("FlowStudyCreate", name=F("string", required=True, min_len=2, max_len=120, nullable=False,
+                                               doc="Name of the territory's book of flow studies"))
 
 ALL_SCHEMAS = [NETWORK_ADDRESS, BACKUP_FOLDER, WIFI_CHECK, WORKSHOP_CREATE, ORGANISER_LOGIN, FACILITATOR_LOGIN, ORGANISATION_CREATE, ORGANISATION_UPDATE,
                SHEET_CREATE, SHEET_UPDATE, IDEA_CREATE, IDEA_UPDATE, IDEA_MOVE, IDEA_B2B, HIDE, MERGE,
                FACILITATOR_CREATE, UNDO, JOIN, ADMIT, ORG_MERGE, ORG_DELETE, REVOKE, EMPTY, INTAKE, PHASE,
                FOLLOWUP_UPDATE, CONTACT_CREATE, IMPACT_SET, OUTCOME_SET, FACTOR_SET, FOLLOWUP_SETTINGS,
-               FACILITATOR_EMAIL, REMINDERS, SUGGESTION_DECISION]
+               FACILITATOR_EMAIL, REMINDERS, SMTP_SET, SUGGESTION_DECISION, VISIT_CREATE, VISIT_SHEET,
+               FLOWSTUDY_CREATE]
 
 
 def _check(f: F, v, strict: bool = False):
@@ -346,7 +410,7 @@ def _check(f: F, v, strict: bool = False):
             return None, ("err.max", {"max": f.maximum if t == "number" else int(f.maximum)})
         return v, None
     if t == "date":
-        if not isinstance(v, str) or len(v) > 10:
+        if not isinstance(v, str) or len(v) > 10 or (strict and not DATE_RE.match(v)):  # API: the OpenAPI full-date
             return None, ("err.date", {})
         try:
             return date.fromisoformat(v).isoformat(), None

@@ -293,6 +293,10 @@ def _meeting_outcomes(rec, v: Viewer, src):
 REMIND = ("remind_on", "remind_day", "remind_hour", "remind_since", "remind_last", "remind_error")
 
 RULES: dict[str, Rule] = {
+    "visit": Rule(
+        see=lambda rec, v, src: allowed(v.role, "read.visit"),
+        fields={"organiser": columns("visits"), "facilitator": columns("visits")},
+    ),
     "workshop": Rule(
         see=lambda rec, v, src: True,
         fields={"organiser": columns("workshop", without=("password_hash",)),

@@ -125,7 +125,11 @@ def join(ws, actor, clean):
     if code is not None and not hmac.compare_digest(normalise_code(code), org.get("join_code") or "-"):
         raise ServiceError(403, "err.bad_org_code", fields={"code": ("err.bad_org_code", {})})
     if mine and mine.get("state") == "pending" and mine["organisation_id"] == org["id"] and code is None:
-        return mine, ws.store.last_seq()  # asked already: still waiting
+        label = clean.get("label")  # blank is no name (None), never an empty one over a name given before
+        if label is None or label == mine.get("label"):
+            return mine, ws.store.last_seq()  # asked already: still waiting
+        # the phone says who it is while it waits: members and staff see the name on the request, live
+        return commit(ws, actor, lambda tx: tx.update("device", mine["id"], {"label": label}, action="ask"))
     device_id = actor.get("device") or new_id()
     if mine or ws.store.get("device", device_id):
         device_id = new_id()

@@ -131,7 +131,14 @@ def report_pdf(code):
 def territory(code):
     ws = workshop_or_404(code)
     _check(ws, "export")
+    return territory_page(ws)
+
+
+def territory_page(ws, *, book_errors=None, book_name="", status=200):
+    """The territory view; with the flow-study form's errors when a book could not be created."""
     from ..followup import territory as T
 
     view = T.view(_organised(ws))
-    return page("followup/territory.html", ws, view=view)
+    return page("followup/territory.html", ws, view=view, book_errors=book_errors or {}, book_name=book_name), status
+
+from . import followup_settings as _settings  # noqa: E402,F401 - the settings page hangs on this blueprint

@@ -45,7 +45,8 @@ function card(m) {
     draggable: organiser ? 'true' : null, dataset: { meeting: m.id }, title: `${names(m).join(' × ')}${mm.title(m) ? ` — ${mm.title(m)}` : ''}`,
     'aria-pressed': selected === m.id ? 'true' : 'false',
   }, m.locked ? el('span', { class: 'lock', text: '⚑', title: t('b2b.locked') }) : null, names(m).map(short).join(' × '));
-  c.addEventListener('dragstart', (ev) => { ev.dataTransfer.setData('text/plain', m.id); ev.dataTransfer.effectAllowed = 'move'; });
+  c.addEventListener('dragstart', (ev) => { dragging = true; ev.dataTransfer.setData('text/plain', m.id); ev.dataTransfer.effectAllowed = 'move'; });
+  c.addEventListener('dragend', () => { dragging = false; if (stale) render(); });
   c.addEventListener('click', (ev) => { ev.stopPropagation(); selected = selected === m.id ? null : m.id; render(); });
   return c;
 }
@@ -197,7 +198,14 @@ function wireSetup() {
   });
 }
 
+// A change arriving while a card is dragged waits for the drop: redrawing the grid under the pointer
+// would take the card and its target away and lose the drag.
+let dragging = false;
+let stale = false;
+
 function render() {
+  if (dragging) { stale = true; return; }
+  stale = false;
   T = mm.board.i18n || {};
   renderGrid();
   renderSide();

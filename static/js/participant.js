@@ -2,7 +2,7 @@
 import { ApiError, call, uuid } from './lib/api.js';
 import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { JoinConsent } from './lib/join-consent.js';
-import { Live } from './lib/live.js';
+import { sharedLive } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
 import { orgSuggest } from './lib/org-suggest.js';
 import { messages, validate } from './lib/validate.js';
@@ -12,7 +12,7 @@ const boot = bootData();
 setCatalogue(boot.i18n);
 const W = boot.workshop;
 const url = (p) => `/api/w/${W}${p}`;
-const live = new Live(W);
+const live = sharedLive(W); // shared with the page's meetings module: one socket per phone
 let editing = null; // sheet being edited
 let retrying = null; // a refused outbox entry reopened in the form
 let interestOpen = null;

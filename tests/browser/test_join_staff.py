@@ -2,7 +2,8 @@
 tablet and the organiser's page on a 1366×768 laptop show each pending join request live, with
 Accepter / Refuser; the answer reaches the asking phone and clears the request on every staff screen.
 
-Also: a request whose phone sent an empty ``label`` reads "Un téléphone", one with a first name reads it.
+Also the phone's first name (``label``): a waiting phone may give it, it shows on every staff screen;
+a request whose phone sent an empty ``label`` reads "Un téléphone".
 """
 from __future__ import annotations
 
@@ -58,6 +59,14 @@ def test_facilitator_and_organiser_answer_join_requests_live(server, browser):
         _request(page, "Brasserie du Val").wait_for()
         assert page.text_content("#sj-title").strip() == "1 téléphone demande à rejoindre une structure"
         assert "Un téléphone demande à rejoindre Brasserie du Val" in page.text_content("#sj-list")
+    # While it waits, the phone says who it is: a blank name sends nothing, a first name shows on every screen.
+    phone.click("#jc-label-form button[type=submit]")
+    phone.fill("#jc-label", "Marc")
+    phone.click("#jc-label-form button[type=submit]")
+    for page in (board, org_page):
+        page.locator("#sj-list", has_text="Marc demande à rejoindre Brasserie du Val").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone, "join-staff-phone-waiting-360x740", full_page=False)
     # A second one, with a first name given through the API (a phone that sent it).
     s2, _ = server.participant(ws)
     r = s2.post(api + "/join", json={"organisation_id": next(o["id"] for o in organiser.get(api + "/state").json()
@@ -78,7 +87,7 @@ def test_facilitator_and_organiser_answer_join_requests_live(server, browser):
     assert top < 768 - 200, top
 
     # The facilitator lets the phone in: it enters its space; the request leaves both staff screens.
-    _request(board, "Brasserie du Val").get_by_role("button", name="Accepter Un téléphone dans Brasserie du Val").click()
+    _request(board, "Brasserie du Val").get_by_role("button", name="Accepter Marc dans Brasserie du Val").click()
     phone.wait_for_selector("#space:not([hidden])")
     assert phone.text_content("#my-org-name") == "Brasserie du Val"
     for page in (board, org_page):

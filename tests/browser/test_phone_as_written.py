@@ -1,5 +1,6 @@
 """A sheet imported with a value outside the lists ("big bags", "en continu") keeps the text as
-written; the phone's edit form shows it under the select, and the participant can correct it."""
+written; the phone's edit form shows it under the select, and the participant can correct it.
+The phone page opens one socket for all its modules."""
 from __future__ import annotations
 
 import time
@@ -22,8 +23,11 @@ def test_the_text_as_written_is_shown_and_editable_in_the_phone_form(browser, se
     plain = organiser.post(api("/sheets"), json={"id": uid(), "organisation_id": org["id"], "kind": "need",
                                                  "category": "energy", "title": "Chaleur"}).json()["record"]
     page = open_page(context(browser, PHONE))
+    sockets = []
+    page.on("websocket", lambda w: sockets.append(w.url) if "/socket.io/" in w.url else None)
     page.goto(server.url(f"/j/{ws['code']}"))
     assert page.request.post(api("/join"), data={"organisation_id": org["id"]}).ok
+    sockets.clear()
     page.reload()
     page.wait_for_selector("#space:not([hidden])")
     # a sheet without such text: nothing extra in its form
@@ -49,4 +53,6 @@ def test_the_text_as_written_is_shown_and_editable_in_the_phone_form(browser, se
         time.sleep(0.2)
     assert rec["unit_label"] == "sacs de 1 m³" and rec["frequency_label"] is None
     assert rec["title"] == "Sciure en vrac" and rec["quantity"] == 3  # nothing else changed
+    # the page's modules (sheets, meetings, suggestions) share one socket to the server
+    assert len(sockets) == 1, sockets
     assert page.errors == []

@@ -88,6 +88,8 @@ def test_poster_tents_cards_qr(demo, demo_data, tmp_path):
     text = norm(pdftotext(pdf, first=1, last=1))
     assert norm(demo_data.workshop["name"]) in text and "192.168.1.20:5000/j/" + demo.code in text
     assert "Scannez" in text
+    # the wifi check, for phones before the afternoon: its address in full on the poster
+    assert "testez votre connexion" in text.lower() and f"192.168.1.20:5000/w/{demo.code}/check" in text
     # first tent: both faces carry the table's URL
     tent = decode_qr(pdf, 2, tmp_path, dpi=150)
     assert tent == [f"{join}?t={tables[0]}"] * 2

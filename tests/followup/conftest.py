@@ -2,6 +2,7 @@
 contacts, impact figures. Built in process on a real SQLite file."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 import pytest
@@ -90,12 +91,21 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp():
+@contextmanager
+def smtp_server():
+    """``(controller, inbox)`` of an SMTP server on 127.0.0.1 and a free port, for the ``with`` block."""
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
     ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
     ctl.start()
-    yield ctl, inbox
-    ctl.stop()
+    try:
+        yield ctl, inbox
+    finally:
+        ctl.stop()
+
+
+@pytest.fixture
+def smtp():
+    with smtp_server() as found:
+        yield found

@@ -224,7 +224,8 @@ class Screen(Recorder):
             return {i for (e, i) in self.state if e == entity}
 
 
-def open_screen(base: str, session: requests.Session, workshop: str, client: str | None = None) -> Screen:
+def open_screen(base: str, session: requests.Session, workshop: str, client: str | None = None,
+                transports=("websocket",)) -> Screen:
     """A screen through nginx: the workshop and the screen's id in the Socket.IO URL, as the pages do."""
     screen = Screen()
     screen.workshop = workshop
@@ -232,7 +233,7 @@ def open_screen(base: str, session: requests.Session, workshop: str, client: str
     screen.client_id = client or uid()
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     screen.connect(f"{base}/?workshop={workshop}&client={screen.client_id}", headers={"Cookie": cookie},
-                   auth={"workshop": workshop}, transports=["websocket"], wait_timeout=10)
+                   auth={"workshop": workshop}, transports=list(transports), wait_timeout=10)
     return screen
 
 

@@ -56,3 +56,35 @@ def test_processes_starting_together_share_one_secret_key(tmp_path):
         keys = list(ex.map(_key, [tmp_path] * 8))
     assert len(set(keys)) == 1 and (tmp_path / ".secret_key").read_bytes() == keys[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".secret_key"]
+
+
+def test_serve_takes_the_queue_from_the_environment(tmp_path, monkeypatch):
+    """``ATELIER_MESSAGE_QUEUE`` alone (no option) puts a real server's broadcasts on Redis."""
+    import json
+    import time
+
+    import redis
+
+    from tests.hosted.harness import Redis
+    from tests.live import Server
+
+    red = Redis(tmp_path / "redis").start()
+    monkeypatch.setenv("ATELIER_MESSAGE_QUEUE", red.url)
+    srv = Server(tmp_path / "data")
+    try:
+        srv.start()
+        bus = redis.Redis(port=red.port).pubsub(ignore_subscribe_messages=True)
+        bus.subscribe("atelier")
+        ws, organiser = srv.new_workshop()
+        srv.participant(ws, "Structure par l'environnement")
+        seen, end = [], time.time() + 10
+        while time.time() < end and not any(m.get("event") == "change" for m in seen):
+            msg = bus.get_message(timeout=0.5)
+            if msg and msg["type"] == "message":
+                seen.append(json.loads(msg["data"]))
+        changes = [m["data"][0] if isinstance(m["data"], list) else m["data"] for m in seen if m.get("event") == "change"]
+        assert any(c["entity"] == "organisation" for c in changes), seen[:3]
+        bus.close()
+    finally:
+        srv.stop()
+        red.stop()

@@ -74,8 +74,12 @@ OPERATIONS = [pytest.param(m, p, props, id=f"{m} {p}") for m, p, props in _opera
 def target(server):
     w = World(server, devices=2, name="Atelier fuzz")
     sheet, idea = w.fresh_sheet(), w.fresh_idea()
+    visit = w.org.post(w.api("/visits"), json={"id": str(__import__("uuid").uuid4()), "organisation_id": w.org_a["id"],
+                                               "date": "2026-11-20", "visited_by": "Claire", "source": "Visite"})
+    visit.raise_for_status()
     params = {"wid": w.wid, "oid": w.org_a["id"], "sid": sheet["id"], "iid": idea["id"], "fid": w.fac["id"],
-              "did": w.device_pool[0], "stage": "estimated", "key": "wood", "mid": idea["id"], "pid": idea["id"]}
+              "did": w.device_pool[0], "stage": "estimated", "key": "wood", "mid": idea["id"], "pid": idea["id"],
+              "vid": visit.json()["record"]["id"]}
     return {"w": w, "params": params}
 
 

@@ -22,7 +22,7 @@ from app import create_app
 from app.rules import permissions
 from app.rules.permissions import MATRIX, PHASE_FREE, ROLES, ROUTES
 
-from tests.security import followup_performers
+from tests.security import flowstudy_performers, followup_performers
 from tests.security.world import FR, PASSWORD, World, assert_refused, clone, uid
 
 # -- one performer per route: ``prep(w, variant) -> act(session) -> response`` -------------------
@@ -381,6 +381,7 @@ PERFORMERS = {
     ("POST", "/api/w/{wid}/wifi-check"): p_wifi_check,
 }
 PERFORMERS.update(followup_performers.PERFORMERS)
+PERFORMERS.update(flowstudy_performers.PERFORMERS)
 
 # The participant acting on "own" cells: own records (variant "own") and someone else's ("other").
 # For creating with no organisation of one's own, "other" is a phone that has not picked one yet.

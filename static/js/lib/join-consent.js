@@ -9,6 +9,11 @@
 import { ApiError, call, uuid } from './api.js';
 import { $, el, t, toast } from './dom.js';
 
+const NAME_KEY = 'atelier.first_name';
+function savedName() {
+  try { return (localStorage.getItem(NAME_KEY) || '').trim(); } catch { return ''; }
+}
+
 export class JoinConsent {
   constructor({ live, url, restart, orgName, changed }) {
     Object.assign(this, { live, url, restart, orgName, changed });
@@ -20,6 +25,7 @@ export class JoinConsent {
       if (kind === 'other' && msg.entity === 'device') this.onDevice(msg);
     });
     $('#jc-code-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.withCode(); });
+    $('#jc-label-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.sendLabel(); });
     $('#jc-cancel').addEventListener('click', () => { this.asking = null; this.refused = null; this.changed(); });
   }
 
@@ -35,7 +41,8 @@ export class JoinConsent {
 
   /** Tap on an organisation in the list: in at once (first phone), or asked. */
   async join(org, extra = {}) {
-    const res = await call('POST', this.url('/join'), { organisation_id: org.id, ...extra });
+    const label = savedName(); // the first name this phone gave before goes with the request: no extra tap
+    const res = await call('POST', this.url('/join'), { organisation_id: org.id, ...(label ? { label } : {}), ...extra });
     if (res && res.request && res.request.state === 'pending') {
       this.asking = res.request;
       this.refused = null;
@@ -47,6 +54,25 @@ export class JoinConsent {
     this.asking = null;
     await this.restart();
     return true;
+  }
+
+  /** While waiting: the first name members and staff see on the request ("Julie asks to join…"). */
+  async sendLabel() {
+    const input = $('#jc-label');
+    const err = $('#jc-label-error');
+    const label = input.value.trim();
+    err.hidden = true;
+    input.removeAttribute('aria-invalid');
+    if (!this.asking || !label) { input.focus(); return; } // blank is no name: nothing to send
+    try {
+      await call('POST', this.url('/join'), { organisation_id: this.asking.organisation_id, label });
+      try { localStorage.setItem(NAME_KEY, label); } catch { /* private mode: asked again next time */ }
+      toast(t('js.join_label_sent'));
+    } catch (e) {
+      err.textContent = e instanceof ApiError && e.body && e.body.fields && e.body.fields.label ? e.body.fields.label : e.message;
+      err.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+    }
   }
 
   async withCode() {
@@ -100,6 +126,8 @@ export class JoinConsent {
       const name = this.orgName((this.asking || {}).organisation_id || this.refused);
       $('#jc-waiting-text').textContent = this.refused ? t('js.join_refused', { name }) : t('js.join_waiting', { name });
       $('#jc-code-form').hidden = !!this.refused;
+      $('#jc-label-form').hidden = !!this.refused;
+      if (!$('#jc-label').value) $('#jc-label').value = savedName();
     }
     const list = $('#jc-requests');
     const mine = me.org ? [...this.requests.values()].filter((r) => r.organisation_id === me.org) : [];

@@ -15,6 +15,14 @@ export function openSocket(workshop) {
   return socket;
 }
 
+// One Live per workshop per page: the page's modules (the phone's sheets, its meetings, the wall's B2B
+// round) share its state and its one socket instead of each opening another connection to the server.
+const shared = new Map();
+export function sharedLive(workshop) {
+  if (!shared.has(workshop)) shared.set(workshop, new Live(workshop));
+  return shared.get(workshop);
+}
+
 const ENTITIES = { organisation: 'organisations', sheet: 'sheets', idea: 'ideas', facilitator: 'facilitators' };
 
 export class Live {
@@ -93,6 +101,7 @@ export class Live {
   }
 
   connect() {
+    if (this.socket) return this.socket; // one socket per screen, whichever module asks first
     const socket = openSocket(this.workshop);
     this.socket = socket;
     const indicator = document.getElementById('conn');

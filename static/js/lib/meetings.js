@@ -2,7 +2,7 @@
 // meeting, place, set-up or attendance change arrives on the socket (or after a reconnect),
 // and the server's clock (offset measured on every load, half the round trip corrected).
 import { call } from './api.js';
-import { Live } from './live.js';
+import { sharedLive } from './live.js';
 
 const MINE = new Set(['meeting', 'b2b_setup', 'b2b_place', 'b2b_attendance', 'organisation', 'idea']);
 
@@ -37,10 +37,13 @@ export class Meetings {
   }
 
   connect() {
-    this.live = new Live(this.workshop);
+    this.live = sharedLive(this.workshop);
     const socket = this.live.connect();
-    socket.on('changes', (batch) => { if ((batch.changes || []).some((msg) => MINE.has(msg.entity))) this.refresh(); });
-    this.live.on((kind) => { if (kind === 'connected') this.refresh(); });
+    // changes reach us through the page's Live, in order and resynced after a gap, whatever the wire format
+    this.live.on((kind, detail) => {
+      if (kind === 'connected') this.refresh();
+      else if ((kind === 'change' || kind === 'other') && detail && MINE.has(detail.entity)) this.refresh();
+    });
     return socket;
   }
 
