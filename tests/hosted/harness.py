@@ -205,6 +205,11 @@ class Screen(Recorder):
         if gap:
             threading.Thread(target=self.resync, daemon=True).start()
 
+    def on_changes(self, batch):
+        """One message per batch of commits, its changes in ``seq`` order: applied one by one, as a page does."""
+        for m in batch.get("changes") or []:
+            self.on_change(m)
+
     def resync(self):
         with self._lock:
             if self._syncing:
@@ -235,7 +240,7 @@ def open_screen(base: str, session: requests.Session, workshop: str, client: str
     """A screen through nginx: the workshop and the screen's id in the Socket.IO URL, as the pages do."""
     screen = Screen()
     screen.workshop = workshop
-    screen.on("change", screen.on_change)
+    screen.on("changes", screen.on_changes)
     screen.client_id = client or uid()
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     screen.connect(f"{base}/?workshop={workshop}&client={screen.client_id}", headers={"Cookie": cookie},
