@@ -102,16 +102,27 @@ class Front(Server):
 class Cluster:
     """Redis + N app processes on one data folder + nginx in front: one machine in hosted mode."""
 
-    def __init__(self, tmp: Path, processes: int = 3, extra_args=()):
+    def __init__(self, tmp: Path, processes: int = 3, extra_args=(), machines: bool = False):
+        """``machines``: each process with its own data folder (as on separate machines), sharing only the
+        secret key, copied to each as the README says."""
         self.tmp = Path(tmp)
         self.redis = Redis(self.tmp / "redis")
         ports = [free_port() for _ in range(processes)]
         self.upstreams = [f"127.0.0.1:{p}" for p in ports]
         self.nginx = Nginx(self.tmp / "nginx", self.upstreams)
-        data = self.tmp / "sessions"
         args = ["--message-queue", self.redis.url, "--upstreams", ",".join(self.upstreams),
                 "--public-url", self.nginx.base, "--backup-every", "0", *extra_args]
-        self.servers = {f"127.0.0.1:{p}": Server(data, port=p, extra_args=args) for p in ports}
+        self.data = {f"127.0.0.1:{p}": (self.tmp / f"machine-{p}" / "sessions") if machines else
+                     (self.tmp / "sessions") for p in ports}
+        if machines:
+            from app.registry import load_secret_key
+
+            key = load_secret_key(self.tmp / "key")
+            for folder in self.data.values():
+                folder.mkdir(parents=True)
+                (folder / ".secret_key").write_bytes(key)
+        self.servers = {name: Server(self.data[name], port=int(name.rsplit(":", 1)[1]), extra_args=args)
+                        for name in self.data}
         self.base = self.nginx.base
         self.front = Front(self.base)
 
