@@ -10,9 +10,9 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request, session
 
 from . import compress, i18n
+from .paths import ROOT, default_data_dir
 from .registry import Registry, load_secret_key
 
-from .paths import ROOT, default_data_dir
 DEFAULT_ASYNC_MODE = "gevent"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -81,7 +81,9 @@ def create_app(config: dict | None = None) -> Flask:
                                **({"client_manager": hosted.queue_manager(hosted.settings(app.config)["MESSAGE_QUEUE"])}
                                   if where else {}))
     realtime.ELSEWHERE = None
-    realtime.init_handlers(registry)
+    from .api import sockets
+
+    sockets.init_handlers(registry)
     from . import socket_guard
 
     socket_guard.install(realtime.socketio.server)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import workers
 from .paths import default_data_dir
 
 log = logging.getLogger("atelier.backup")
@@ -173,21 +174,6 @@ def copy_database(src_path, dest_path) -> int:
     return seq
 
 
-def _run_native(fn, *args):
-    """Run blocking SQLite work off the gevent loop when the server runs under gevent."""
-    try:
-        from gevent import monkey
-
-        patched = monkey.is_module_patched("threading")
-    except ImportError:
-        patched = False
-    if patched:
-        import gevent
-
-        return gevent.get_hub().threadpool.apply(fn, args)
-    return fn(*args)
-
-
 _last_seq: dict[str, int] = {}
 _lock = threading.Lock()
 
@@ -200,7 +186,7 @@ def _backup(ws, dest_dir=None, keep: int = KEEP_NEWEST) -> tuple[Path, int]:
     while path.exists():  # two backups in the same microsecond
         now = now.replace(microsecond=(now.microsecond + 1) % 1_000_000)
         path = dest / (now.strftime(STAMP) + SUFFIX)
-    seq = _run_native(copy_database, ws.store.path, path)
+    seq = workers.run_native(copy_database, ws.store.path, path)
     _last_seq[ws.id] = seq
     rotate(dest, keep=keep)
     log.info("backup of %s: %s (seq %s)", ws.id, path, seq)

@@ -109,6 +109,15 @@ def _nodelay_handler():
     return NoDelayHandler
 
 
+def _warm_workers():
+    """The export worker process starts once the server is up (not on the first download)."""
+    from . import workers
+    from .realtime import socketio
+
+    socketio.sleep(1.0)
+    workers.warm("app.exports.pdf_book", "app.exports.tables", "app.exports.backup_json", "app.imports.read")
+
+
 def serve(args) -> int:
     from . import create_app, keepawake, startup
     from .realtime import socketio
@@ -147,6 +156,7 @@ def serve(args) -> int:
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
+    socketio.start_background_task(_warm_workers)
     startup.stop_on_terminate()
     try:
         socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)
@@ -166,12 +176,15 @@ def _warm_suggestions(registry):
     """Suggestion engines built in the background once the server listens (not by the first write)."""
     import logging
 
+    from . import workers
+    from .matching import geo
     from .realtime import socketio
     from .services import suggestions
 
     def run():
         socketio.sleep(0.5)
         try:
+            geo.preload(workers.run_native)  # the distances' places (2-3 s of CPU) in a native thread: the loop goes on
             suggestions.warm(registry, pause=socketio.sleep)
         except Exception:  # a cold engine is built on first use instead
             logging.getLogger(__name__).exception("warming the suggestions")

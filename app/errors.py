@@ -1,4 +1,8 @@
-"""The refusal every layer raises: a status and a translation key (no imports, so no cycle)."""
+"""The error every use case raises: an HTTP status and a translation key (app.i18n).
+
+Kept apart from the services so that the layers below them (rate limits, the
+socket handlers, the broadcast point) can raise or catch it without importing
+the use cases."""
 from __future__ import annotations
 
 

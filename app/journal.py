@@ -8,6 +8,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timezone
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def one(conn, sql, params):
+    """First row, with the statement finished at once: a half-read cursor kept alive (by a
+    traceback, say) would make a later checkpoint on this connection fail with 'table is locked'."""
+    cur = conn.execute(sql, params)
+    try:
+        return cur.fetchone()
+    finally:
+        cur.close()
 
 
 def create_table(db):
@@ -32,8 +47,6 @@ def _decode(row):
 
 def append(conn: sqlite3.Connection, actor: dict, action, entity, entity_id, before, after, request_id=None) -> dict:
     """Called only by :class:`app.store.Tx`, inside the write's transaction."""
-    from .store import now_iso
-
     at = now_iso()
     cur = conn.execute(
         "INSERT INTO events (at, actor_role, actor_id, actor_label, action, entity, entity_id, request_id, before, after)"
@@ -48,17 +61,12 @@ def append(conn: sqlite3.Connection, actor: dict, action, entity, entity_id, bef
 
 
 def find_request(conn, request_id):
-    from .store import _one
-
-    row = _one(conn, "SELECT seq, entity, entity_id FROM events WHERE request_id = ?", [request_id])
+    row = one(conn, "SELECT seq, entity, entity_id FROM events WHERE request_id = ?", [request_id])
     return dict(row) if row else None
 
 
-def last_seq(conn, lock) -> int:
-    with lock:
-        from .store import _one
-
-        row = _one(conn, "SELECT MAX(seq) FROM events", [])
+def last_seq(conn) -> int:
+    row = one(conn, "SELECT MAX(seq) FROM events", [])
     return row[0] or 0
 
 

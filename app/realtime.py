@@ -1,21 +1,23 @@
 """Socket.IO: rooms per workshop and role, and the one broadcast point.
 
-Every committed change is sent as ``change`` ``{seq, entity, id, action,
-record}``, with ``record`` filtered for the room's role by
-``app.rules.visibility`` (``None`` means "remove it from your screen").
-Each role room gets a message for *every* event, so a screen that sees a
-gap in ``seq`` knows it missed something and asks ``sync``. Where an
-organisation sees more of its own records (its confidential sheets, its
-ideas, its contact details), a second message with the same ``seq`` goes to
-that organisation's room.
+Committed changes are sent as ``changes`` ``{changes: [{seq, entity, id,
+action, record}, …]}``: the changes committed together (one group commit,
+or whatever piled up while the previous message was going out) leave as ONE
+message per room, in ``seq`` order, encoded once per room. ``record`` is
+filtered for the room's role by ``app.rules.visibility`` (``None`` means
+"remove it from your screen"), once per change and role, never per screen.
+The socket handlers (connect, ``sync``) are in ``app.api.sockets``.
+Each role room gets *every* change, so a screen that sees a gap in ``seq``
+knows it missed something and asks ``sync``. Where an organisation sees
+more of its own records (its confidential sheets, its ideas, its contact
+details), its screens get the same batch with the fuller records in place.
 """
 from __future__ import annotations
 
 import logging
 import threading
 
-from flask import request
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import SocketIO
 
 from .rules import permissions, visibility
 
@@ -84,18 +86,133 @@ def messages_for(ev: dict, wid: str, src: visibility.Sources | None = None) -> l
     return out
 
 
+class _Outbox:
+    """Committed events of one workshop waiting to be sent, in ``seq`` order."""
+
+    __slots__ = ("pending", "sending", "lock")
+
+    def __init__(self):
+        self.pending: list[dict] = []
+        self.sending = False
+        self.lock = threading.Lock()
+
+
+_outboxes: dict[str, _Outbox] = {}
+_outboxes_lock = threading.Lock()
+sent_batches = {"messages": 0, "changes": 0}  # for tests and figures: emits and the changes they carried
+
+
+def _outbox(wid: str) -> _Outbox:
+    box = _outboxes.get(wid)
+    if box is None:
+        with _outboxes_lock:
+            box = _outboxes.setdefault(wid, _Outbox())
+    return box
+
+
+def queue(ws, events: list[dict]):
+    """Called by the writer right after the commit, in ``seq`` order (before the next commit)."""
+    box = _outbox(ws.id)
+    with box.lock:
+        box.pending.extend(events)
+
+
+def flush(ws):
+    """Send what is queued. If a send is already going on, it takes these events too: whatever
+    piles up while one batch goes out leaves as the next single message."""
+    if socketio.server is None:
+        with _outbox(ws.id).lock:
+            _outbox(ws.id).pending.clear()
+        return
+    box = _outbox(ws.id)
+    with box.lock:
+        if box.sending:
+            return
+        box.sending = True
+    try:
+        while True:
+            with box.lock:
+                events, box.pending = box.pending, []
+                if not events:
+                    box.sending = False
+                    return
+            _send(ws, events)
+    except BaseException:
+        with box.lock:
+            box.sending = False
+        raise
+
+
 def publish(ws, events: list[dict]):
     """Send committed events to every screen allowed to see them, then the counters."""
-    if socketio.server is None:
-        return
+    queue(ws, events)
+    flush(ws)
+
+
+def batches_for(events: list[dict], wid: str,
+                src: visibility.Sources | None = None) -> list[tuple[list[str], list[dict], list[str]]]:
+    """Plain function: ``(rooms, changes, skip_rooms)`` per message of one batch.
+
+    Each room gets ONE message with its changes in ``seq`` order; rooms whose
+    changes are the same objects share it (encoded once). An organisation
+    that sees more of its own records gets the participants' batch with its
+    fuller records in place, as one message; its members are skipped by the
+    participants' message (``skip_rooms``), so each screen always gets one
+    complete, gapless batch (never half of one if the server dies mid-send).
+    Other rooms (a phone waiting to be let in) get their own changes after
+    that, as copies of ``seq`` values their screens already have."""
+    roles = {room(wid, r) for r in ROLE_ROOMS}
+    participants = room(wid, "participant")
+    per_room: dict[str, list[dict]] = {}
+    own: dict[str, dict[int, dict]] = {}  # org room -> {position in the participants' list: fuller change}
+    extra: dict[str, list[dict]] = {}
+    org_prefix = f"{wid}:org:"
+    for ev in events:
+        for rooms, msg in messages_for(ev, wid, src):
+            for r in rooms:
+                if r in roles:
+                    per_room.setdefault(r, []).append(msg)
+                elif r.startswith(org_prefix):
+                    own.setdefault(r, {})[len(per_room.get(participants, ())) - 1] = msg
+                else:
+                    extra.setdefault(r, []).append(msg)
+    groups: dict[tuple, tuple[list[str], list[dict], list[str]]] = {}
+    for r, msgs in per_room.items():
+        key = tuple(map(id, msgs))
+        if key in groups:
+            groups[key][0].append(r)
+        else:
+            groups[key] = ([r], msgs, [])
+    out = list(groups.values())
+    public = per_room.get(participants, [])
+    for r, fuller in own.items():
+        out.append(([r], [fuller.get(n, m) for n, m in enumerate(public)], []))
+    if own:
+        for rooms, _, skip in out:
+            if participants in rooms:
+                skip.extend(own)
+    out.extend(([r], msgs, []) for r, msgs in extra.items())
+    return out
+
+
+def _members(rooms: list[str]) -> list[str]:
+    sids: list[str] = []
+    for r in rooms:
+        sids.extend(sid for sid, _ in socketio.server.manager.get_participants("/", r))
+    return sids
+
+
+def _send(ws, events: list[dict]):
     from .derived import refreshes
 
     src = visibility.Sources(ws.store)
-    for ev in [x for e in events for x in (e, *refreshes(ws.store, [e]))]:
-        for rooms, msg in messages_for(ev, ws.id, src):
-            socketio.emit("change", msg, to=rooms)
-    _publish_suggestions(ws, events)
-    _schedule_stats(ws)
+    changes = [x for e in events for x in (e, *refreshes(ws.store, [e]))]  # derived fields keep their seq
+    for rooms, batch, skip in batches_for(changes, ws.id, src):
+        extra = {"skip_sid": _members(skip)} if skip else {}
+        socketio.emit("changes", {"changes": batch}, to=rooms, **extra)
+        sent_batches["messages"] += 1
+        sent_batches["changes"] += len(batch)
+    _schedule_stats(ws, events)
 
 
 def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[dict]) -> list[tuple[list[str], dict]]:
@@ -120,6 +237,7 @@ def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[d
 
 
 def _publish_suggestions(ws, events: list[dict]):
+    """Send what the matcher's pairs became since the last time (``events``: the commits since)."""
     from .services import suggestions
 
     try:
@@ -132,18 +250,26 @@ def _publish_suggestions(ws, events: list[dict]):
             socketio.emit("suggestions", msg, to=rooms)
 
 
-# Counters are recomputed at most every STATS_EVERY seconds per workshop, not per commit:
-# their COUNT queries grow with the event, and screens only need them a few times a second.
-STATS_EVERY = 0.25
+# What is derived from many records — the counters, the suggested pairs — is recomputed at most every
+# DERIVED_EVERY seconds per workshop, not per commit, for everything committed since: the counters'
+# COUNT queries grow with the event, the matcher's work and its messages (kilobytes of reasons) come
+# once for a burst of writes instead of once per write, and screens only need them a few times a second.
+DERIVED_EVERY = 0.25
+STATS_EVERY = DERIVED_EVERY
 _stats_due: dict[str, object] = {}
+_suggest_due: dict[str, tuple[object, list[dict]]] = {}
 _stats_lock = threading.Lock()
 _stats_task = None
+_MATCHER_READS = ("sheet", "organisation", "idea", "suggestion")
 
 
-def _schedule_stats(ws):
+def _schedule_stats(ws, events: list[dict] = ()):
     global _stats_task
+    relevant = [ev for ev in events if ev["entity"] in _MATCHER_READS]
     with _stats_lock:
         _stats_due[ws.id] = ws
+        if relevant:
+            _suggest_due.setdefault(ws.id, (ws, []))[1].extend(relevant)
         if _stats_task is None:
             _stats_task = socketio.start_background_task(_stats_loop)
 
@@ -152,13 +278,17 @@ def _stats_loop():
     from .services.workshops import stats
 
     while True:
-        socketio.sleep(STATS_EVERY)
+        socketio.sleep(DERIVED_EVERY)
         with _stats_lock:
             due = list(_stats_due.values())
             _stats_due.clear()
+            suggest = list(_suggest_due.values())
+            _suggest_due.clear()
+        for ws, events in suggest:  # first: the wall's suggestion counter is read from the matcher
+            _publish_suggestions(ws, events)
         for ws in due:
             try:
-                with ws.store.lock:
+                with ws.store.snapshot():
                     seq, figures = ws.store.last_seq(), stats(ws)
                 socketio.emit("stats", {"seq": seq, "stats": figures},
                               to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
@@ -205,13 +335,6 @@ def disconnect_role(ws, role: str):
     _disconnect_room(room(ws.id, role))
 
 
-def _rate_ok(sid: str) -> bool:
-    """Messages per connection (``RATE_LIMITS["socket"]``, see app.api.ratelimit)."""
-    from .api import ratelimit
-
-    return ratelimit.hit("socket", sid) is None
-
-
 def connection_rooms(wid: str, actor: dict, asked) -> tuple[list[str], str | None]:
     """Plain function: the rooms a connection joins (the room asked for, ``auth.room``, else its role's), or
     the refusal's message key."""
@@ -233,55 +356,3 @@ def connection_rooms(wid: str, actor: dict, asked) -> tuple[list[str], str | Non
 
 # Hosted mode (app.hosted.remote): connections and ``sync`` for workshops owned by another process.
 ELSEWHERE = None
-
-
-def init_handlers(registry):
-    """Thin handlers: authenticate, join rooms, answer ``sync``."""
-    from . import auth
-    from .i18n import t
-    from .services import ServiceError
-    from .services.workshops import events_since
-
-    def _context(data):
-        wid = data.get("workshop") if isinstance(data, dict) else None
-        ws = registry.get(wid) if isinstance(wid, str) else None
-        if ws is None:
-            return None, None
-        return ws, auth.actor(ws)
-
-    @socketio.on("connect")
-    def on_connect(data=None):
-        ws, actor = _context(data)
-        if ws is None and ELSEWHERE is not None:  # hosted: a workshop another process owns
-            return ELSEWHERE.connect(data)
-        if ws is None:
-            raise ConnectionRefusedError(t("err.workshop_not_found"))
-        rooms, refusal = connection_rooms(ws.id, actor, data.get("room") if isinstance(data, dict) else None)
-        if refusal:
-            raise ConnectionRefusedError(t(refusal))
-        for name in rooms:
-            join_room(name)
-        socketio.emit("hello", {"seq": ws.store.last_seq(), "role": actor["role"]}, to=request.sid)
-
-    @socketio.on("disconnect")
-    def on_disconnect(*_):
-        from .api import ratelimit
-
-        ratelimit.forget("socket", request.sid)
-
-    @socketio.on("sync")
-    def on_sync(data=None):
-        if not _rate_ok(request.sid):
-            return {"error": t("err.socket_rate"), "code": "err.socket_rate"}
-        ws, actor = _context(data)
-        if ws is None and ELSEWHERE is not None:
-            return ELSEWHERE.sync(data)
-        if ws is None:
-            return {"error": t("err.workshop_not_found")}
-        since = data.get("since") if isinstance(data, dict) else None
-        if isinstance(since, bool) or not isinstance(since, int):
-            return {"error": t("err.number")}
-        try:
-            return events_since(ws, actor, since)
-        except ServiceError as exc:
-            return {"error": t(exc.key), "code": exc.key}

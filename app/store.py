@@ -1,8 +1,21 @@
 """The one place that reads and writes a workshop's SQLite file.
 
-Every change goes through :meth:`Store.tx`: the rows and their journal
-events are written in a single ``BEGIN IMMEDIATE`` transaction, so an
-acknowledged write is on disk together with its audit trail, or not at all.
+Every change goes through :meth:`Store.write`: the rows and their journal
+events are written in a ``BEGIN IMMEDIATE`` transaction, so an acknowledged
+write is on disk together with its audit trail, or not at all.
+
+Group commit: writes that arrive while the previous commit is running wait
+in a queue; the next writer to get the lock (the *leader*) runs all of them
+in ONE transaction, each inside its own ``SAVEPOINT`` (a write that fails is
+rolled back alone, its neighbours go on), then commits once — one fsync —
+and only then are they acknowledged. The statements run where the leader
+runs (microseconds each, in SQLite's page cache); under gevent only the
+``COMMIT`` — the fsync — goes to a native thread, so the event loop keeps
+serving screens during it and the next batch fills up meanwhile. (Running
+the whole batch in the thread was slower under load: each statement gives
+the GIL back and waits up to a switch interval, 5 ms, to get it again from
+the busy loop.) Reads outside a write use a second connection (WAL: readers
+never wait for the writer and always see the last commit).
 
 Durability choice: WAL + ``synchronous=FULL``. In WAL mode FULL syncs the
 WAL on every commit, so a committed (hence acknowledged) write survives a
@@ -12,15 +25,33 @@ drive cache; ``fullfsync`` asks for ``F_FULLFSYNC`` there (no-op elsewhere).
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
+import sys
 import threading
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 
-import sqlite_utils
 
-from . import journal
+def _import_sqlite_utils():
+    """sqlite-utils maps numpy and pandas column types when those are installed (OR-Tools brings them);
+    we store plain Python values only, and importing them costs the live server ~40 MB and a second."""
+    hidden = [m for m in ("pandas", "numpy") if m not in sys.modules]
+    for m in hidden:
+        sys.modules[m] = None  # ``import`` raises ImportError: sqlite-utils goes on without them
+    try:
+        import sqlite_utils as module
+    finally:
+        for m in hidden:
+            sys.modules.pop(m, None)
+    return module
+
+
+sqlite_utils = _import_sqlite_utils()
+
+from . import journal, workers
+from .journal import now_iso
 
 SCHEMA_VERSION = 2  # 2: free-text labels of imported values, remembered import mappings, organiser contact
 
@@ -156,10 +187,6 @@ class Replay(Exception):
         self.seq, self.entity, self.entity_id = seq, entity, entity_id
 
 
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -233,18 +260,14 @@ def _add_missing(db: sqlite_utils.Database):
                        if_not_exists=True)
 
 
-def _one(conn, sql, params):
-    """First row, with the statement finished at once: a half-read cursor kept alive (by a
-    traceback, say) would make a later checkpoint on this connection fail with 'table is locked'."""
-    cur = conn.execute(sql, params)
-    try:
-        return cur.fetchone()
-    finally:
-        cur.close()
+_one = journal.one
 
 
 class Tx:
-    """Writes inside one transaction; every change appends a journal event."""
+    """Writes inside one transaction; every change appends a journal event.
+
+    Reads through ``tx`` (``get``, ``rows``, ``scalar``) see the writes made so
+    far in the same transaction, earlier writes of the same batch included."""
 
     def __init__(self, store: "Store", actor: dict, request_id: str | None):
         self.store = store
@@ -260,7 +283,14 @@ class Tx:
         return ev
 
     def get(self, entity, id_):
-        return self.store.get(entity, id_)
+        return decode(_one(self.conn, f"SELECT * FROM [{ENTITY_TABLE[entity]}] WHERE id = ?", [id_]))
+
+    def rows(self, sql: str, params=()) -> list[dict]:
+        return [decode(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def scalar(self, sql: str, params=()):
+        row = _one(self.conn, sql, params)
+        return row[0] if row else None
 
     def put_blob(self, data: bytes, content_type: str) -> str:
         """Store bytes by their SHA-256 (no journal event: the record that points to them has one)."""
@@ -283,14 +313,14 @@ class Tx:
             f"INSERT INTO [{table}] ({', '.join('[' + k + ']' for k in keys)}) VALUES ({', '.join('?' for _ in keys)})",
             [enc[k] for k in keys],
         )
-        after = self.store.get(entity, row["id"])
+        after = self.get(entity, row["id"])
         self._journal(action, entity, row["id"], None, after)
         return after
 
     def update(self, entity: str, id_: str, changes: dict, expected_version: int | None = None,
                action: str = "update") -> dict:
         table = ENTITY_TABLE[entity]
-        before = self.store.get(entity, id_)
+        before = self.get(entity, id_)
         if before is None:
             raise NotFound(entity)
         if expected_version is not None and int(expected_version) != before["version"]:
@@ -304,7 +334,7 @@ class Tx:
         enc["version"] = before["version"] + 1
         sets = ", ".join(f"[{k}] = ?" for k in enc)
         self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*enc.values(), id_])
-        after = self.store.get(entity, id_)
+        after = self.get(entity, id_)
         self._journal(action, entity, id_, before, after)
         return after
 
@@ -319,31 +349,85 @@ class Tx:
         return before
 
 
+class _Write:
+    """One queued write: what to run, then what came of it."""
+
+    __slots__ = ("actor", "fn", "request_id", "on_commit", "done", "result", "events", "error")
+
+    def __init__(self, actor, fn, request_id, on_commit):
+        self.actor, self.fn, self.request_id, self.on_commit = actor, fn, request_id, on_commit
+        self.done = False
+        self.reset()
+
+    def reset(self):
+        self.result, self.events, self.error = None, [], None
+
+
+# ``ATELIER_COMMIT_THREAD=0`` runs each COMMIT on the event loop itself (no hop to a native thread):
+# for measurements; batches then only form from writes queued while the loop was busy elsewhere.
+OFF_LOOP_COMMITS = os.environ.get("ATELIER_COMMIT_THREAD", "1") != "0"
+_LOST = object()  # the statement's error ended the whole transaction (SQLite does that on a full disk)
+
+
 class Store:
-    """One workshop file: a single connection, a single writer lock."""
+    """One workshop file: one writer connection behind one lock, one reader connection.
+
+    ``lock`` is the writer lock: whoever holds it, nothing commits meanwhile.
+    ``snapshot()`` gives a consistent view across several reads without it."""
 
     def __init__(self, path):
         self.path = str(path)
         self.conn = open_connection(self.path)
         self.db = sqlite_utils.Database(self.conn)
         self.lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._queue: list[_Write] = []
+        self._queue_lock = threading.Lock()
+        self._writer = None  # who runs a batch (thread and greenlet): its reads go to the writer connection
+        self.batches = 0  # commits made by write(): batches of one or more writes (for tests and figures)
         with self.lock:
             migrate(self.db)
+        self._rconn = open_connection(self.path)
 
     def close(self):
-        with self.lock:
+        with self.lock, self._read_lock:
+            self._rconn.close()
             self.conn.close()
 
     # -- reads -------------------------------------------------------------
+    @contextmanager
+    def _reader(self):
+        """The connection a read uses: the writer's inside a batch (it sees its own writes), else the reader's."""
+        if self._writer is not None and self._writer == workers.current_id():
+            yield self.conn
+            return
+        with self._read_lock:
+            yield self._rconn
+
+    @contextmanager
+    def snapshot(self):
+        """Several reads that see one state of the file (one read transaction), without stopping writers.
+
+        Yields the connection (for raw reads); the store's own reads inside see the same state."""
+        with self._reader() as conn:
+            if conn is self.conn or conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
     def get(self, entity: str, id_):
         table = ENTITY_TABLE[entity]
-        with self.lock:
-            row = _one(self.conn, f"SELECT * FROM [{table}] WHERE id = ?", [id_])
+        with self._reader() as conn:
+            row = _one(conn, f"SELECT * FROM [{table}] WHERE id = ?", [id_])
         return decode(row)
 
     def rows(self, sql: str, params=()) -> list[dict]:
-        with self.lock:
-            return [decode(r) for r in self.conn.execute(sql, params).fetchall()]
+        with self._reader() as conn:
+            return [decode(r) for r in conn.execute(sql, params).fetchall()]
 
     def all(self, entity: str, where: str = "", params=(), order: str = "created_at, id") -> list[dict]:
         table = ENTITY_TABLE[entity]
@@ -352,13 +436,13 @@ class Store:
 
     def blob(self, sha: str):
         """``(bytes, content_type)`` of a stored blob, or None."""
-        with self.lock:
-            row = _one(self.conn, "SELECT data, content_type FROM blobs WHERE sha = ?", [sha])
+        with self._reader() as conn:
+            row = _one(conn, "SELECT data, content_type FROM blobs WHERE sha = ?", [sha])
         return (bytes(row[0]), row[1]) if row else None
 
     def scalar(self, sql: str, params=()):
-        with self.lock:
-            row = _one(self.conn, sql, params)
+        with self._reader() as conn:
+            row = _one(conn, sql, params)
         return row[0] if row else None
 
     def workshop(self) -> dict:
@@ -366,12 +450,111 @@ class Store:
         return rows[0] if rows else None
 
     def last_seq(self) -> int:
-        return journal.last_seq(self.conn, self.lock)
+        with self._reader() as conn:
+            return journal.last_seq(conn)
 
     # -- writes ------------------------------------------------------------
+    def write(self, actor: dict, fn, request_id: str | None = None, on_commit=None):
+        """Run ``fn(tx)`` in the next group commit; return ``(result, events)`` once it is on disk.
+
+        Raises what ``fn`` raised (nothing of it is stored), :class:`Replay` for
+        a request id already in the journal (also one earlier in the same
+        batch), :class:`StorageError` if the disk refused. ``on_commit(events)``
+        is called after the commit, in ``seq`` order across the batch, before
+        the next batch can commit (the broadcast queue relies on that order)."""
+        job = _Write(actor, fn, request_id, on_commit)
+        with self._queue_lock:
+            self._queue.append(job)
+        with self.lock:
+            if not job.done:  # nobody took it yet: lead a batch of everything queued
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                try:
+                    self._run_batch(batch)
+                finally:
+                    for j in batch:
+                        j.done = True
+                for j in batch:
+                    if j.error is None and j.events and j.on_commit:
+                        try:
+                            j.on_commit(j.events)
+                        except Exception:  # a broadcast problem must not undo an acknowledged write
+                            logging.getLogger("atelier.store").exception("after commit")
+        if job.error is not None:
+            raise job.error
+        return job.result, job.events
+
+    def _run_batch(self, batch: list[_Write]):
+        """BEGIN, one savepoint per write, COMMIT (one fsync). Runs with ``lock`` held."""
+        conn = self.conn
+        self._writer = workers.current_id()
+        try:
+            todo = batch
+            while todo:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error as exc:
+                    for j in todo:
+                        j.error = StorageError(str(exc))
+                    return
+                ran, again = [], None
+                for n, job in enumerate(todo):
+                    if self._run_one(conn, job) is _LOST:  # earlier writes of the batch went with it: redo them
+                        again = ran + todo[n + 1:]
+                        break
+                    ran.append(job)
+                if again is not None:
+                    for j in ran:
+                        j.reset()
+                    todo = again
+                    continue
+                try:
+                    self._writer = None  # during the fsync, other readers keep to the reader connection
+                    if OFF_LOOP_COMMITS:
+                        workers.run_native(conn.execute, "COMMIT")
+                    else:
+                        conn.execute("COMMIT")
+                    self.batches += 1
+                except sqlite3.Error as exc:
+                    self._rollback()
+                    for j in ran:
+                        j.reset()
+                        j.error = StorageError(str(exc))
+                todo = []
+        finally:
+            self._writer = None
+
+    def _run_one(self, conn, job: _Write):
+        if job.request_id:
+            seen = journal.find_request(conn, job.request_id)
+            if seen:
+                job.error = Replay(seen["seq"], seen["entity"], seen["entity_id"])
+                return None
+        tx = Tx(self, job.actor, job.request_id)
+        try:
+            conn.execute("SAVEPOINT write")
+            job.result = job.fn(tx)
+            conn.execute("RELEASE write")
+            job.events = tx.events
+            return None
+        except BaseException as exc:  # noqa: BLE001 - handed back to the writer's caller
+            job.reset()
+            job.error = StorageError(str(exc)) if isinstance(exc, sqlite3.Error) else exc
+            if not conn.in_transaction:
+                return _LOST
+            try:
+                conn.execute("ROLLBACK TO write")
+                conn.execute("RELEASE write")
+            except sqlite3.Error:
+                self._rollback()
+                return _LOST
+            return None
+
     @contextmanager
     def tx(self, actor: dict, request_id: str | None = None):
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; raises :class:`Replay` for a seen request id."""
+        """One transaction of the caller's own (imports, restores, tests): ``BEGIN IMMEDIATE`` … ``COMMIT``.
+
+        Raises :class:`Replay` for a seen request id. Live writes use :meth:`write`."""
         with self.lock:
             if request_id:
                 seen = journal.find_request(self.conn, request_id)
@@ -382,21 +565,55 @@ class Store:
             except sqlite3.OperationalError as exc:
                 raise StorageError(str(exc)) from exc
             tx = Tx(self, actor, request_id)
+            self._writer = workers.current_id()
             try:
                 yield tx
                 self.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                self._rollback()
-                raise StorageError(str(exc)) from exc
             except sqlite3.DatabaseError as exc:
                 self._rollback()
                 raise StorageError(str(exc)) from exc
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self._writer = None
 
     def _rollback(self):
         try:
             self.conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+class Snapshot(Store):
+    """The workshop file as of one ``seq``, read-only: one read transaction held open until ``close``.
+
+    What a worker process reads an export from while the server keeps writing
+    (WAL: the writer never waits for it). ``seq`` says which state it is."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False, timeout=10)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("BEGIN")
+        self.seq = journal.last_seq(conn)  # the first read fixes the snapshot
+        self.conn = self._rconn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._queue, self._queue_lock, self._writer, self.batches = [], threading.Lock(), None, 0
+
+    def write(self, *a, **kw):
+        raise StorageError("read-only snapshot")
+
+    def tx(self, *a, **kw):
+        raise StorageError("read-only snapshot")
+
+    def close(self):
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            pass
+        self.conn.close()

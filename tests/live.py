@@ -128,10 +128,11 @@ class Recorder(socketio.Client):
 
     def __init__(self, **kw):
         super().__init__(reconnection=kw.pop("reconnection", False), **kw)
-        self.changes: list[dict] = []
+        self.changes: list[dict] = []  # every change, in arrival order (batches flattened)
+        self.batches: list[list[dict]] = []  # the ``changes`` messages as they came
         self.stats: list[dict] = []
         self.hello = None
-        self.on("change", lambda m: self.changes.append(m))
+        self.on("changes", self._batch)
         self.on("stats", lambda m: self.stats.append(m))
         self.on("hello", self._hello)
 
@@ -140,6 +141,10 @@ class Recorder(socketio.Client):
         import threading
 
         threading.Thread(target=self.disconnect, daemon=True).start()
+
+    def _batch(self, m):
+        self.batches.append(m["changes"])
+        self.changes.extend(m["changes"])
 
     def _hello(self, m):
         self.hello = m

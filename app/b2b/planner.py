@@ -17,17 +17,29 @@ the slots are chosen (:func:`assign_places`), keeping a meeting's announced plac
 """
 from __future__ import annotations
 
+import importlib.util
 import random
 import time
 
 from .instance import Instance, Meeting, lower_bound
 
-try:  # the solver is optional: without it the constructive plan is the answer
-    from ortools.sat.python import cp_model
-except ImportError:  # pragma: no cover - exercised by forcing use_solver=False in tests
-    cp_model = None
+class _CpModel:
+    """OR-Tools' CP-SAT, imported at the first plan rather than with the server: it brings numpy and
+    pandas (~40 MB that every live server would carry for a planner run once or twice an afternoon)."""
 
-SOLVER_AVAILABLE = cp_model is not None
+    _module = None
+
+    def __getattr__(self, name):
+        if _CpModel._module is None:
+            from ortools.sat.python import cp_model as module
+
+            _CpModel._module = module
+        return getattr(_CpModel._module, name)
+
+
+# the solver is optional: without it the constructive plan is the answer
+SOLVER_AVAILABLE = importlib.util.find_spec("ortools") is not None
+cp_model = _CpModel() if SOLVER_AVAILABLE else None
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,10 @@ per-organisation PDFs), ``letter`` (resource-exchange letter), ``posters``
 ``csv`` (zip of CSV files, or one table with ``table=``), ``json`` (backup), ``report`` (the year's
 report of app/followup, ``as_of=`` a date, ``others=`` more workshops).
 The modules can also be used directly: see each one's docstring.
+
+:func:`export_in_worker` builds the same in a worker process from a snapshot
+of the file at one ``seq`` (the server's loop never waits for a document);
+the web layer uses it.
 """
 from __future__ import annotations
 
@@ -109,3 +113,47 @@ def export(ws, fmt: str, *, lang: str = "fr", base_url: str | None = None, editi
 
         body = backup(ws)
     return Export(body, ctype, filename(ws, fmt, lang, suffix=suffix))
+
+
+def _export_job(path: str, wid: str, code: str, fmt: str, options: dict, out_dir: str):
+    """In the worker process: build the export from a snapshot; the bytes go to a file (a pipe would
+    make the server's loop read megabytes), the caller reads it."""
+    import os
+    import tempfile
+
+    from ..registry import Workshop
+    from ..store import Snapshot
+
+    snap = Snapshot(path)
+    try:
+        out = export(Workshop(wid, code, snap), fmt, **options)
+    finally:
+        snap.close()
+    fd, name = tempfile.mkstemp(prefix="export-", suffix=".part", dir=out_dir)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(out.data)
+    return name, out.content_type, out.filename, snap.seq
+
+
+def export_in_worker(ws, fmt: str, **options) -> tuple[Export, int]:
+    """:func:`export` run in a worker process on the file as of one ``seq``; returns ``(export, seq)``.
+
+    Raises ``ValueError`` as :func:`export` does."""
+    import os
+    from pathlib import Path
+
+    from ..workers import run_in_worker, run_native
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    out_dir = Path(ws.store.path).parent / ".exports"
+    out_dir.mkdir(exist_ok=True)
+    name, ctype, fname, seq = run_in_worker(_export_job, ws.store.path, ws.id, ws.code, fmt, options, str(out_dir))
+    try:
+        data = run_native(Path(name).read_bytes)
+    finally:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+    return Export(data, ctype, fname), seq

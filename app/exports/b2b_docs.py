@@ -25,7 +25,7 @@ class Plan:
 
         self.ws, self.lang = ws, D.norm_lang(lang)
         store = ws.store
-        with store.lock:
+        with store.snapshot():
             self.info = store.workshop() or {}
             self.slots = M.slots_of(ws)
             self.places = M.places_of(store)

@@ -66,20 +66,17 @@ def _from_json(value):
 def dump(ws) -> dict:
     """Every row of every table, as stored, in one consistent read."""
     store = ws.store
-    out = {"format": FORMAT, "version": VERSION,
-           "schema_version": store.conn.execute("PRAGMA user_version").fetchone()[0],
+    out = {"format": FORMAT, "version": VERSION, "schema_version": None,
            "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-           "workshop_id": ws.id, "code": ws.code, "tables": {}}
-    with store.lock:
-        store.conn.execute("BEGIN")  # one snapshot across tables
-        try:
-            for table in tables(store.conn):
-                order = "seq" if table == "events" else "rowid"
-                cur = store.conn.execute(f"SELECT * FROM [{table}] ORDER BY {order}")
-                names = [c[0] for c in cur.description]
-                out["tables"][table] = [{k: _to_json(v) for k, v in zip(names, row)} for row in cur.fetchall()]
-        finally:
-            store.conn.execute("COMMIT")
+           "workshop_id": ws.id, "code": ws.code, "seq": None, "tables": {}}
+    with store.snapshot() as conn:  # one state across tables
+        out["schema_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
+        for table in tables(conn):
+            order = "seq" if table == "events" else "rowid"
+            cur = conn.execute(f"SELECT * FROM [{table}] ORDER BY {order}")
+            names = [c[0] for c in cur.description]
+            out["tables"][table] = [{k: _to_json(v) for k, v in zip(names, row)} for row in cur.fetchall()]
+    out["seq"] = max((e["seq"] for e in out["tables"].get("events") or []), default=0)
     return out
 
 

@@ -175,6 +175,7 @@ class Data:
     facilitators: list
     devices: list
     stats: dict
+    seq: int = 0  # the journal position this data is consistent with (shown on covers)
     orgs_by_id: dict = field(default_factory=dict)
     sheets_by_id: dict = field(default_factory=dict)
     ideas_by_id: dict = field(default_factory=dict)
@@ -267,7 +268,7 @@ class Data:
         if self._events is None:
             from .. import journal
 
-            self._events = journal.all_events(self._store)
+            self._events = [e for e in journal.all_events(self._store) if e["seq"] <= self.seq]
         return self._events
 
     def status_history(self) -> dict:
@@ -278,7 +279,7 @@ class Data:
             rows = self._store.rows(
                 "SELECT seq, at, actor_label, action, entity_id, json_extract(before, '$.status') AS b, "
                 "json_extract(after, '$.status') AS a, json_extract(after, '$.abandon_reason') AS r "
-                "FROM events WHERE entity = 'idea' ORDER BY seq")
+                "FROM events WHERE entity = 'idea' AND seq <= ? ORDER BY seq", [self.seq])
             out: dict = {}
             for r in rows:
                 if r["b"] == r["a"]:
@@ -306,7 +307,8 @@ def load(ws, lang: str = "fr") -> Data:
 
     store = ws.store
     lang = norm_lang(lang)
-    with store.lock:
+    with store.snapshot():
+        seq = store.last_seq()
         info = store.workshop()
         orgs = store.all("organisation")
         sheets = store.all("sheet")
@@ -325,7 +327,7 @@ def load(ws, lang: str = "fr") -> Data:
         if not isinstance(i.get("interest"), dict):
             i["interest"] = {}
     d = Data(lang=lang, workshop=info or {}, organisations=orgs, sheets=sheets, ideas=ideas, facilitators=facs,
-             devices=devices, stats=stats, _store=store, suggestions=decided)
+             devices=devices, stats=stats, seq=seq, _store=store, suggestions=decided)
     d.orgs_by_id = {o["id"]: o for o in orgs}
     d.sheets_by_id = {s["id"]: s for s in sheets}
     d.ideas_by_id = {i["id"]: i for i in ideas}

@@ -149,6 +149,7 @@ def cover(d: D.Data, edition: str, *, title_key="exp.book.title") -> list:
     story.append(Spacer(1, 14))
     story.append(Block([(SMALL, clean(d.t("exp.book.generated", date=D.fmt_datetime(datetime.now(), d.lang))))],
                        keep=1))
+    story.append(Block([(SMALL, clean(d.t("exp.snapshot_seq", seq=d.seq)))], keep=1))
     return story
 
 

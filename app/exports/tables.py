@@ -273,6 +273,9 @@ def xlsx(source, *, lang: str = "fr", tables=TABLES) -> bytes:
                 else:
                     out.append(v)
             ws.append(out)
+    wb.properties.title = d.workshop.get("name") or None
+    wb.properties.description = d.t("exp.snapshot_seq", seq=d.seq)  # which journal state the data shows
+    wb.properties.keywords = f"seq={d.seq}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -235,7 +235,7 @@ def set_facilitator_email(ws, actor, fac_id, data):
 def current_state(ws) -> dict:
     """``{entity: {id: record}}`` from the tables (what the journal replays to, see asof)."""
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         out = {e: {r["id"]: r for r in s.all(e)} for e in
                ("organisation", "sheet", "idea", "facilitator", "contact", "impact", "outcome")}
         out["workshop"] = {r["id"]: r for r in s.rows("SELECT * FROM workshop")}

@@ -16,7 +16,7 @@ import json
 from ..exports import data as D
 from ..rules import names, validation as V, vocab
 from . import headers as H, spec, values as X
-from .read import ReadError, read_book
+from .read import ReadError, read_book_off_loop
 from .spec import CREATE, OTHER, REJECT, key
 
 MAX_ROWS = 10000
@@ -54,7 +54,7 @@ def analyse(ws, content: bytes, filename: str, kind: str, *, tab: str | None = N
     if kind not in spec.KINDS:
         raise PlanError(_t(lang, "imp.err.kind"))
     try:
-        book = read_book(content, filename)
+        book = read_book_off_loop(content, filename)
     except ReadError as exc:
         raise PlanError(_t(lang, exc.key, **exc.params)) from None
     sheet = book.tab(tab) if tab else best_tab(book, kind)

@@ -75,6 +75,27 @@ def sniff_format(content: bytes, filename: str = "") -> str:
     return "csv"
 
 
+def read_book_off_loop(content: bytes, filename: str = "") -> Book:
+    """:func:`read_book`, in a worker process when the live server runs (a big spreadsheet takes seconds
+    to parse: the screens must not wait for it)."""
+    from .. import workers
+
+    if not workers.under_gevent():
+        return read_book(content, filename)
+    outcome = workers.run_in_worker(_read_book_outcome, content, filename)
+    if outcome[0] == "error":
+        raise ReadError(outcome[1], **outcome[2])
+    return outcome[1]
+
+
+def _read_book_outcome(content: bytes, filename: str):
+    """In the worker: the book, or the refusal as plain data (an exception's keyword values don't pickle)."""
+    try:
+        return "ok", read_book(content, filename)
+    except ReadError as exc:
+        return "error", exc.key, exc.params
+
+
 def read_book(content: bytes, filename: str = "") -> Book:
     if isinstance(content, str):
         content = content.encode("utf-8")

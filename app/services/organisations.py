@@ -40,8 +40,9 @@ def _leave_pending(tx, ws, actor):
         tx.update("device", old["id"], {"state": "withdrawn"}, action="withdraw")
 
 
-def _duplicate_name(ws, name, exclude_id=None):
-    rows = ws.store.rows("SELECT id FROM organisations WHERE name = ? COLLATE NOCASE AND id != ?",
+def _duplicate_name(reader, name, exclude_id=None):
+    """``reader``: the store, or the write's ``tx`` (which sees the writes of its batch)."""
+    rows = reader.rows("SELECT id FROM organisations WHERE name = ? COLLATE NOCASE AND id != ?",
                          [name, exclude_id or ""])
     return rows[0]["id"] if rows else None
 
@@ -63,7 +64,7 @@ def create(ws, actor, data):
 
     def fn(tx):
         # Checked under the writer lock, so two phones typing the same name at once make one organisation.
-        if _duplicate_name(ws, clean["name"]):
+        if _duplicate_name(tx, clean["name"]):
             raise ServiceError(409, "err.org_exists", fields={"name": ("err.org_exists", {})})
         if actor["role"] == "participant":
             _leave_pending(tx, ws, {"device": previous})
@@ -80,7 +81,7 @@ def update(ws, actor, org_id, data):
     org = require(ws, "organisation", org_id)
     authorize(ws, actor, "organisation.update", own=actor.get("org") == org["id"])
     clean = check(V.ORGANISATION_UPDATE, data)
-    if clean.get("name") and _duplicate_name(ws, clean["name"], org["id"]):
+    if clean.get("name") and _duplicate_name(ws.store, clean["name"], org["id"]):
         raise ServiceError(409, "err.org_exists", fields={"name": ("err.org_exists", {})})
     version = clean.pop("version")
     request_id = clean.pop("request_id", None)

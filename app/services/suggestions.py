@@ -12,6 +12,7 @@ survives a restart.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from pathlib import Path
@@ -27,7 +28,13 @@ DECIDED = ("dismissed", "accepted")
 
 
 def pair_id(ws, offer_id: str, need_id: str) -> str:
-    return str(uuid.uuid5(NS, f"{ws.id}:{offer_id}:{need_id}"))
+    return _pair_id(ws.id, offer_id, need_id)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _pair_id(wid: str, offer_id: str, need_id: str) -> str:
+    """Cached: the matcher looks pairs up by id many times per broadcast (a SHA-1 each otherwise)."""
+    return str(uuid.uuid5(NS, f"{wid}:{offer_id}:{need_id}"))
 
 
 def idea_id_for(ws, offer_id: str, need_id: str) -> str:
@@ -41,7 +48,9 @@ class _State:
         self.seq = 0
         self.lock = threading.RLock()
         self.meta: dict[str, dict] = {}     # sheet id -> what a record shows of it
-        self.dirty: set[str] = set()        # sheets whose pairs may have changed since the last broadcast
+        self.dirty: set[str] = set()        # sheets whose list of best partners may have changed since then
+        self.dirty_meta: set[str] = set()   # sheets whose shown fields changed: every pair they are in is re-sent
+        self.listed: dict[str, set] = {}    # sheet id -> the (offer, need) pairs of its list at the last broadcast
         self.sent: dict[str, dict] = {}     # pair id -> the record last broadcast
         self.by_sheet: dict[str, set] = {}  # sheet id -> pair ids in ``sent``
         self.public = 0                     # the wall's counter, as of the last broadcast
@@ -89,7 +98,7 @@ def _meta(sheet: dict, org: dict | None) -> dict:
 
 def _build(ws, st: _State):
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         st.seq = s.last_seq()
         sheets = s.all("sheet")
         orgs = {o["id"]: o for o in s.all("organisation")}
@@ -99,9 +108,18 @@ def _build(ws, st: _State):
     st.cache.clear()
     st.sent = {}
     st.by_sheet = {}
+    st.listed = {sid: set(_listed(st.engine, sid)) for sid in st.engine.top}
     for (o, n), sc in st.engine.pairs().items():
         _remember(st, _record(ws, st, o, n, sc))
     st.dirty.clear()
+    st.dirty_meta.clear()
+
+
+def _listed(eng: Engine, sid: str):
+    """The (offer, need) pairs of a sheet's list of best partners."""
+    p = eng.profiles.get(sid)
+    for _, x in eng.top.get(sid, ()):
+        yield (sid, x) if p.kind == "offer" else (x, sid)
 
 
 def _remember(st: _State, rec: dict):
@@ -124,11 +142,13 @@ def _apply(ws, st: _State, ev: dict):
         org = s.get("organisation", rec["organisation_id"]) if rec.get("organisation_id") else None
         st.meta[rec["id"]] = _meta(rec, org)
         st.dirty |= eng.upsert(rec, org) | {rec["id"]}
+        st.dirty_meta.add(rec["id"])
     elif entity == "organisation" and rec:
         for sh in s.all("sheet", "organisation_id = ?", [rec["id"]]):
             st.meta[sh["id"]] = _meta(sh, rec)
             if sh["id"] in eng.profiles or eligible(sh):
                 st.dirty |= eng.upsert(sh, rec) | {sh["id"]}
+                st.dirty_meta.add(sh["id"])
     elif entity in ("idea", "suggestion") and rec and rec.get("offer_sheet_id") and rec.get("need_sheet_id"):
         o, n = rec["offer_sheet_id"], rec["need_sheet_id"]
         st.dirty |= eng.block(o, n, _is_blocked(s, o, n)) | {o, n}
@@ -198,15 +218,20 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
             return [], [], st.public
         _current(ws)
         dirty, st.dirty = st.dirty, set()
+        dirty_meta, st.dirty_meta = st.dirty_meta, set()
         eng = st.engine
+        # A pair is sent while it is in the list of one of its two sheets: it can only appear, change or go
+        # if one of those lists changed (its pairs then and now), or if a sheet's shown fields changed.
         pairs: set[tuple[str, str]] = set()
-        for sid in dirty:
+        for sid in dirty_meta:
             for pid in st.by_sheet.get(sid, ()):
                 r = st.sent[pid]
                 pairs.add((r["offer_sheet_id"], r["need_sheet_id"]))
-            p = eng.profiles.get(sid)
-            for _, x in eng.top.get(sid, ()):
-                pairs.add((sid, x) if p.kind == "offer" else (x, sid))
+        for sid in dirty | dirty_meta:
+            now = set(_listed(eng, sid))
+            pairs |= st.listed.pop(sid, set()) | now
+            if now:
+                st.listed[sid] = now
         upserts, removed = [], []
         for o, n in pairs:
             pid = pair_id(ws, o, n)
@@ -216,7 +241,8 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
                     removed.append(_forget_sent(st, pid))
                 continue
             rec = _record(ws, st, o, n, sc)
-            if st.sent.get(pid) != rec:
+            prev = st.sent.get(pid)
+            if prev is not rec and prev != rec:
                 _remember(st, rec)
                 upserts.append(rec)
         st.public = _public(st)

@@ -29,8 +29,7 @@ def create(registry, data: dict, *, workshop_id: str | None = None, code: str | 
         **{k: clean.get(k) for k in CONTACT_FIELDS},
     }
     try:
-        with store.tx(SYSTEM, None) as tx:
-            tx.insert("workshop", row)
+        store.write(SYSTEM, lambda tx: tx.insert("workshop", row))
     except BaseException:
         discard(store)  # a refused creation leaves no file behind (nor its -wal / -shm)
         raise
@@ -186,7 +185,7 @@ def state(ws, actor: dict) -> dict:
     authorize(ws, actor, "workshop.read")
     role, org = actor["role"], actor.get("org")
     s = ws.store
-    with s.lock:
+    with s.snapshot():
         seq = s.last_seq()
         info = s.workshop()
         orgs = s.all("organisation", order="name COLLATE NOCASE")

@@ -113,20 +113,24 @@ def export(code, fmt):
     """Documents and data out, for the organiser only."""
     ws = workshop_or_404(code)
     require_action(ws, "export")
-    from ..exports import FORMATS, export as build
+    from ..exports import FORMATS, export_in_worker as build
     from ..i18n import pick_lang
 
     if fmt not in FORMATS:
         abort(404)
     opts = {"edition": request.args.get("edition", "organiser"), "group_by": request.args.get("group", "organisation"),
             "size": request.args.get("size", "A4"), "delimiter": "," if request.args.get("sep") == "comma" else ";"}
-    try:
-        out = build(ws, fmt, lang=pick_lang(), base_url=urls.base_url(), **opts)
+    try:  # in a worker process, from the file as of one seq: screens keep their pace meanwhile
+        out, seq = build(ws, fmt, lang=pick_lang(), base_url=urls.base_url(), **opts)
     except ValueError:
         abort(404)
+    except Exception:  # the worker died or the file could not be read: say so, never a bare 500
+        current_app.logger.exception("export %s of %s", fmt, ws.id)
+        return render_template("error.html", message=t("err.export_failed"), status=503), 503
     data, mimetype, filename = out.data, out.content_type, out.filename
     return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+                             "X-Atelier-Seq": str(seq)})
 
 
 @bp.post("/w/<code>/organiser/settings")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, send_from_directory
 
-from .. import ROOT
+from ..paths import ROOT
 
 bp = Blueprint("vendor", __name__)
 

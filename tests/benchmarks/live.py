@@ -1,7 +1,7 @@
 """Load benchmark of the live loop: the app against a bare python-socketio server.
 
     python -m tests.benchmarks.live [--screens N] [--rate W] [--seconds S]
-                                    [--async-mode gevent|threading] [--find-limit]
+                                    [--async-mode gevent|threading] [--find-limit] [--export-during]
 
 N screens (default 600: a projector, 12 facilitators, the rest participants,
 each participant with its own organisation) hold real Socket.IO connections
@@ -45,6 +45,15 @@ Every server, client process and the writer run in their own session (their
 own Linux autogroup), as on a real laptop. ``--priority N`` also gives them
 nice -N (root): only to measure on a machine shared with other work.
 
+``--export-during`` (app only) runs the same load a second time while the
+organiser downloads the workshop book and the XLSX of the demo workshop at
+``--export-scale`` (default 10x) in a loop, and compares p95 with the run
+without exports (the exports run in a worker process: the screens should not
+notice).
+
+The app sends each room one ``changes`` message per batch of changes; the bare
+server one ``change`` per write: the clients count every change either way.
+
 ``--find-limit`` raises the rate step by step (steps of 7 s, 1 s of which
 warm-up) and reports, for the app and the bare server, the highest rate at
 which every screen still gets every write with p95 <= 250 ms, and their
@@ -85,8 +94,9 @@ monotonic = time.monotonic
 
 P95_LIMIT_MS = 250.0
 DEFAULT_LADDER = (10, 20, 30, 40, 60, 80, 110, 150, 200, 270, 360, 480)
-TARGETS = {  # from the issue: "Load benchmark", for the 2-core machine
-    "p95_72_ms": 15.0, "p95_600_ms": 100.0, "ratio_p95": 1.3, "ratio_saturation": 0.8, "rss_600_mb": 150.0,
+TARGETS = {  # from the issues ("Load benchmark", then "Ahead of the bare server"), for the 2-core machine
+    "p95_72_ms": 15.0, "ratio_p95_72": 1.0, "ratio_p95_600": 0.8, "p95_600_fast_ms": 250.0,
+    "ratio_saturation": 2.0, "ratio_export_during": 1.3, "rss_600_mb": 150.0,
 }
 CATEGORIES = ("materials", "waste", "packaging", "energy", "water", "equipment", "skills", "logistics", "services")
 UNITS = ("t", "kg", "pallets", "m3", "pieces")
@@ -415,13 +425,23 @@ async def _client_async(conn, base, specs, concurrency, kind):
             sizes.append(len(json.dumps(msg, ensure_ascii=False).encode()))
 
     def on_event(k, name, msg, t):  # light client
-        if name == "change":
+        if name == "change":  # one change per message (the bare server)
             record(k, msg, t)
+        elif name == "changes":  # several changes per message, in seq order (the app)
+            for one in msg["changes"]:
+                record(k, one, t)
 
     def handler(k):  # python-socketio client
         def on_change(msg):
             record(k, msg, monotonic())
         return on_change
+
+    def batch_handler(k):
+        def on_changes(msg):
+            t = monotonic()
+            for one in msg["changes"]:
+                record(k, one, t)
+        return on_changes
 
     def on_disconnect(*_):
         state["disconnected"] += 1
@@ -440,6 +460,7 @@ async def _client_async(conn, base, specs, concurrency, kind):
 
                 c = socketio.AsyncClient(reconnection=False, handle_sigint=False)
                 c.on("change", handler(spec["k"]))
+                c.on("changes", batch_handler(spec["k"]))
                 c.on("disconnect", on_disconnect)
                 await asyncio.wait_for(
                     c.connect(base, headers=spec.get("headers") or {}, auth=spec.get("auth"),
@@ -597,10 +618,11 @@ def role_mix(n: int, facilitators: int) -> list[str]:
 class AppTarget:
     name = "app"
 
-    def __init__(self, tmp: Path, async_mode: str, priority: int = 0):
+    def __init__(self, tmp: Path, async_mode: str, priority: int = 0, demo_scale: int = 0):
         self.server = BenchServer(tmp / "app-data", async_mode=async_mode, extra_args=["--backup-every", "0"])
         self.server.priority = priority
         self.prefix = id_prefix()
+        self.demo = prepare_demo(tmp / "app-data", demo_scale) if demo_scale else None
 
     def start(self):
         self.server.start(timeout=40)
@@ -640,6 +662,55 @@ class AppTarget:
 
     def stop(self):
         self.server.stop()
+
+
+def prepare_demo(data_dir: Path, scale: int) -> dict:
+    """The demo workshop at ``scale`` in the app's data folder (built once, then copied from a cache in the
+    temporary folder: it is deterministic, and building the 10x one takes minutes on a loaded machine)."""
+    cache = Path(tempfile.gettempdir()) / f"atelier-bench-demo-x{scale}"
+    info_path = cache / "demo.json"
+    if not info_path.exists():
+        print(f"  building the demo workshop x{scale} once (cached in {cache})", flush=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        out = subprocess.run([sys.executable, "run.py", "demo", "--scale", str(scale), "--data-dir", str(cache),
+                              "--json"], cwd=ROOT, capture_output=True, text=True, timeout=1800, check=True)
+        info_path.write_text(out.stdout.strip().splitlines()[-1])
+    info = json.loads(info_path.read_text())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for f in cache.glob("*.sqlite"):
+        shutil.copy2(f, data_dir / f.name)
+    return info
+
+
+class ExportLoop(threading.Thread):
+    """The organiser downloading documents of a workshop, one after the other, until stopped."""
+
+    def __init__(self, base: str, demo: dict, formats=("pdf", "xlsx")):
+        super().__init__(daemon=True)
+        self.base, self.demo, self.formats = base, demo, formats
+        self.done: list[dict] = []
+        self.halt = threading.Event()
+
+    def run(self):
+        s = requests.Session()
+        r = s.post(f"{self.base}/api/w/{self.demo['workshop']}/login/organiser",
+                   json={"password": self.demo["organiser_password"]}, timeout=30)
+        r.raise_for_status()
+        while not self.halt.is_set():
+            for fmt in self.formats:
+                if self.halt.is_set():
+                    break
+                t = monotonic()
+                try:
+                    r = s.get(f"{self.base}/w/{self.demo['code']}/export/{fmt}", timeout=300)
+                    self.done.append({"format": fmt, "status": r.status_code, "seconds": round(monotonic() - t, 2),
+                                      "bytes": len(r.content), "seq": r.headers.get("X-Atelier-Seq")})
+                except requests.RequestException as exc:
+                    self.done.append({"format": fmt, "status": type(exc).__name__, "seconds": monotonic() - t})
+
+    def stop(self):
+        self.halt.set()
+        self.join(300)
 
 
 class BareTarget:
@@ -970,7 +1041,8 @@ def run_load(target, clients: Clients, n_screens: int, rate: float, seconds: flo
 def bring_up(kind, tmp: Path, args, roles, procs):
     """Start one server, its screens and their client processes; returns (target, clients, info)."""
     if kind == "app":
-        target = AppTarget(tmp / kind, args.async_mode, priority=args.priority)
+        target = AppTarget(tmp / kind, args.async_mode, priority=args.priority,
+                           demo_scale=args.export_scale if getattr(args, "export_during", False) else 0)
     else:
         target = BareTarget(tmp / kind, args.async_mode, nodelay=args.bare_nodelay, priority=args.priority)
     (tmp / kind).mkdir(parents=True, exist_ok=True)
@@ -1039,22 +1111,24 @@ def print_table(app: dict, bare: dict):
 
 def check_targets(n_screens, app, bare, rss_mb, sat_ratio=None):
     out = {}
+    r = ratio(app["p95_ms"], bare["p95_ms"]) if bare else None
     if n_screens <= 72:
         out["p95_le_15ms_at_72"] = app["p95_ms"] is not None and app["p95_ms"] <= TARGETS["p95_72_ms"]
-    if n_screens >= 600 and app["rate"] <= 20:
-        out["p95_le_100ms_at_600"] = app["p95_ms"] is not None and app["p95_ms"] <= TARGETS["p95_600_ms"]
-    r = ratio(app["p95_ms"], bare["p95_ms"])
-    out["p95_within_1.3x_bare"] = r is not None and r <= TARGETS["ratio_p95"]
+        out["p95_le_bare_at_72"] = r is not None and r <= TARGETS["ratio_p95_72"]
+    if n_screens >= 600 and app["rate"] <= 50:
+        out["p95_le_0.8x_bare"] = r is not None and r <= TARGETS["ratio_p95_600"]
+    if n_screens >= 600 and app["rate"] >= 100:
+        out["p95_le_250ms"] = app["p95_ms"] is not None and app["p95_ms"] <= TARGETS["p95_600_fast_ms"]
     if n_screens >= 600:
         out["rss_le_150mb"] = rss_mb <= TARGETS["rss_600_mb"]
     if sat_ratio is not None:
-        out["saturation_ge_0.8x_bare"] = sat_ratio >= TARGETS["ratio_saturation"]
+        out["saturation_ge_2x_bare"] = sat_ratio >= TARGETS["ratio_saturation"]
     out["every_write_on_every_screen"] = app["lost"] == 0 and app["http_errors"] == 0
     return out
 
 
 def steady(args, tmp, roles, procs):
-    results, infos = {}, {}
+    results, infos, exports = {}, {}, []
     for kind in ("app", "bare"):
         target = clients = None
         try:
@@ -1065,6 +1139,23 @@ def steady(args, tmp, roles, procs):
             print(f"  {kind}: p50 {fmt(res['p50_ms'])} ms, p95 {fmt(res['p95_ms'])} ms, p99 {fmt(res['p99_ms'])} ms,"
                   f" {res['writes_per_s']} writes/s, {res['deliveries_per_s']} deliveries/s, "
                   f"{res['lost']} missing, CPU {res['cpu_percent']} %, RSS {res['rss_mb']} MB", flush=True)
+            if kind == "app" and args.export_during:
+                loop = ExportLoop(target.base, target.demo)
+                loop.start()
+                time.sleep(1.0)  # the first download is under way
+                n_first = int(round(args.rate * args.warmup)) + max(1, int(round(args.rate * args.seconds))) + 1
+                try:
+                    res = run_load(target, clients, infos[kind]["connected"], args.rate, args.seconds, args.warmup,
+                                   drain_timeout=8, idx_base=n_first, dump=args.dump)
+                finally:
+                    loop.stop()
+                exports = loop.done
+                results["app_export"] = res
+                ok = [e for e in exports if e["status"] == 200]
+                print(f"  app while exporting: p50 {fmt(res['p50_ms'])} ms, p95 {fmt(res['p95_ms'])} ms, "
+                      f"p99 {fmt(res['p99_ms'])} ms, {res['lost']} missing, CPU {res['cpu_percent']} %; "
+                      f"{len(ok)}/{len(exports)} downloads " + ", ".join(
+                          f"{e['format']} {e['seconds']} s" for e in exports[:6]), flush=True)
         finally:
             tear_down(target, clients)
     app, bare = results["app"], results["bare"]
@@ -1095,6 +1186,20 @@ def steady(args, tmp, roles, procs):
     summary["other_cpu_percent"] = app["other_cpu_percent"]
     summary["bare_other_cpu_percent"] = bare["other_cpu_percent"]
     summary["targets_met"] = check_targets(len(roles), app, bare, app["rss_mb"])
+    if "app_export" in results:
+        ex = results["app_export"]
+        print(f"  with exports running:       p50 {fmt(ex['p50_ms'])} / p95 {fmt(ex['p95_ms'])} / p99 "
+              f"{fmt(ex['p99_ms'])} ms, {ex['lost']} missing (same run without exports: p95 {fmt(app['p95_ms'])} ms)")
+        summary.update({
+            "export_p50_ms": ex["p50_ms"], "export_p95_ms": ex["p95_ms"], "export_p99_ms": ex["p99_ms"],
+            "export_lost": ex["lost"], "export_http_errors": ex["http_errors"], "export_cpu_percent": ex["cpu_percent"],
+            "export_rss_mb": ex["rss_mb"], "ratio_export_p95": ratio(ex["p95_ms"], app["p95_ms"]),
+            "downloads": exports, "export_scale": args.export_scale,
+        })
+        r = summary["ratio_export_p95"]
+        summary["targets_met"]["export_p95_within_1.3x"] = r is not None and r <= TARGETS["ratio_export_during"]
+        summary["targets_met"]["every_write_on_every_screen_while_exporting"] = ex["lost"] == 0 and not ex["http_errors"]
+        summary["targets_met"]["downloads_ok"] = bool(exports) and all(e["status"] == 200 for e in exports)
     busy = max(app["other_cpu_percent"] or 0, bare["other_cpu_percent"] or 0)
     if busy > 15:
         print(f"WARNING: other processes used up to {busy:.0f} % of a core during the measurement: "
@@ -1189,7 +1294,7 @@ def find_limit(args, tmp, roles, procs, started):
         "ratio_throughput": sat,
         "steps": {"app": app["steps"], "bare": bare["steps"]},
     }
-    summary["targets_met"] = {"saturation_ge_0.8x_bare": sat is not None and sat >= TARGETS["ratio_saturation"]}
+    summary["targets_met"] = {"saturation_ge_2x_bare": sat is not None and sat >= TARGETS["ratio_saturation"]}
     return summary
 
 
@@ -1218,6 +1323,10 @@ def parse(argv=None):
     p.add_argument("--priority", type=int, default=0, metavar="N",
                    help="nice -N for the servers, clients and writer (root; only on a machine shared with other "
                         "work, which it slows down; default 0)")
+    p.add_argument("--export-during", action="store_true",
+                   help="app only: the same run again while the organiser downloads the book and the XLSX of the "
+                        "demo workshop (see --export-scale) in a loop; p95 compared with the run without")
+    p.add_argument("--export-scale", type=int, default=10, help="--export-during: demo scale (default 10)")
     p.add_argument("--processes", default=None, metavar="N[,N…]",
                    help="hosted mode: N app processes behind nginx on Redis (e.g. 1,2,3), against the single "
                         "process without them (see tests/benchmarks/live_hosted.py)")

@@ -102,16 +102,27 @@ class Front(Server):
 class Cluster:
     """Redis + N app processes on one data folder + nginx in front: one machine in hosted mode."""
 
-    def __init__(self, tmp: Path, processes: int = 3, extra_args=()):
+    def __init__(self, tmp: Path, processes: int = 3, extra_args=(), machines: bool = False):
+        """``machines``: each process with its own data folder (as on separate machines), sharing only the
+        secret key, copied to each as the README says."""
         self.tmp = Path(tmp)
         self.redis = Redis(self.tmp / "redis")
         ports = [free_port() for _ in range(processes)]
         self.upstreams = [f"127.0.0.1:{p}" for p in ports]
         self.nginx = Nginx(self.tmp / "nginx", self.upstreams)
-        data = self.tmp / "sessions"
         args = ["--message-queue", self.redis.url, "--upstreams", ",".join(self.upstreams),
                 "--public-url", self.nginx.base, "--backup-every", "0", *extra_args]
-        self.servers = {f"127.0.0.1:{p}": Server(data, port=p, extra_args=args) for p in ports}
+        self.data = {f"127.0.0.1:{p}": (self.tmp / f"machine-{p}" / "sessions") if machines else
+                     (self.tmp / "sessions") for p in ports}
+        if machines:
+            from app.registry import load_secret_key
+
+            key = load_secret_key(self.tmp / "key")
+            for folder in self.data.values():
+                folder.mkdir(parents=True)
+                (folder / ".secret_key").write_bytes(key)
+        self.servers = {name: Server(self.data[name], port=int(name.rsplit(":", 1)[1]), extra_args=args)
+                        for name in self.data}
         self.base = self.nginx.base
         self.front = Front(self.base)
 
@@ -194,6 +205,11 @@ class Screen(Recorder):
         if gap:
             threading.Thread(target=self.resync, daemon=True).start()
 
+    def on_changes(self, batch):
+        """One message per batch of commits, its changes in ``seq`` order: applied one by one, as a page does."""
+        for m in batch.get("changes") or []:
+            self.on_change(m)
+
     def resync(self):
         with self._lock:
             if self._syncing:
@@ -224,7 +240,7 @@ def open_screen(base: str, session: requests.Session, workshop: str, client: str
     """A screen through nginx: the workshop and the screen's id in the Socket.IO URL, as the pages do."""
     screen = Screen()
     screen.workshop = workshop
-    screen.on("change", screen.on_change)
+    screen.on("changes", screen.on_changes)
     screen.client_id = client or uid()
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     screen.connect(f"{base}/?workshop={workshop}&client={screen.client_id}", headers={"Cookie": cookie},

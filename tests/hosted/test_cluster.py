@@ -209,3 +209,26 @@ def test_redis_restarted_screens_notice_the_gap_and_resync(hosted):
     finally:
         cluster.redis.start()
     assert_converged(cluster, ws, organiser, screens, phones, timeout=40)
+
+
+def test_several_machines_each_keep_their_workshops_files(tmp_path):
+    """Two processes with their own data folders (two machines): each workshop's file lives only with its
+    owner, and a screen on the other machine still gets every change through Redis."""
+    cluster = Cluster(tmp_path, processes=2, machines=True).start()
+    screen = None
+    try:
+        made = [cluster.front.new_workshop(name=f"Atelier {k}") for k in range(4)]
+        for ws, _ in made:
+            owner = cluster.owner(ws["workshop"])
+            for name, folder in cluster.data.items():
+                assert (folder / f"{ws['workshop']}.sqlite").exists() == (name == owner)
+        ws, organiser = made[0]
+        owner = cluster.owner(ws["workshop"])
+        client = next(c for c in (uid() for _ in range(100)) if cluster.owner(c) != owner)
+        screen = open_screen(cluster.base, organiser, ws["workshop"], client=client)
+        phone, org = cluster.front.participant(ws, "Structure d'une autre machine")
+        assert screen.wait_for(lambda s: org["id"] in s.ids("organisation"), timeout=10)
+    finally:
+        if screen is not None:
+            screen.close()
+        cluster.stop()

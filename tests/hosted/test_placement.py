@@ -78,11 +78,13 @@ def test_serve_takes_the_queue_from_the_environment(tmp_path, monkeypatch):
         ws, organiser = srv.new_workshop()
         srv.participant(ws, "Structure par l'environnement")
         seen, end = [], time.time() + 10
-        while time.time() < end and not any(m.get("event") == "change" for m in seen):
+        while time.time() < end and not any(m.get("event") == "changes" for m in seen):
             msg = bus.get_message(timeout=0.5)
             if msg and msg["type"] == "message":
                 seen.append(json.loads(msg["data"]))
-        changes = [m["data"][0] if isinstance(m["data"], list) else m["data"] for m in seen if m.get("event") == "change"]
+        batches = [m["data"][0] if isinstance(m["data"], list) else m["data"] for m in seen
+                   if m.get("event") == "changes"]  # one broadcast per commit batch (see app/realtime.py)
+        changes = [c for b in batches for c in b["changes"]]
         assert any(c["entity"] == "organisation" for c in changes), seen[:3]
         bus.close()
     finally:

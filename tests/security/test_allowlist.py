@@ -63,7 +63,14 @@ class Socket(socketio.Client):
     def __init__(self):
         super().__init__(reconnection=False)
         self.messages: list[tuple[str, object]] = []
-        self.on("*", lambda event, data=None: self.messages.append((event, data)))
+        self.on("*", self._any)
+
+    def _any(self, event, data=None):
+        """A batch (``changes``) is kept as one ``change`` per change, as a screen applies it."""
+        if event == "changes" and isinstance(data, dict):
+            self.messages.extend(("change", c) for c in data.get("changes") or [])
+        else:
+            self.messages.append((event, data))
 
 
 def _connect(w, session):

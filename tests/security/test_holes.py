@@ -34,7 +34,12 @@ def _post_raw(session, url, raw: str | bytes, **headers):
 def _sock(srv, session, wid, headers=None):
     c = socketio.Client(reconnection=False)
     seen = []
-    c.on("*", lambda event, data=None: seen.append((event, json.dumps(data, ensure_ascii=False))))
+
+    def _any(event, data=None):  # a batch (``changes``) is kept as one ``change`` per change, as a screen applies it
+        for e, d in (("change", c) for c in data["changes"]) if event == "changes" else [(event, data)]:
+            seen.append((e, json.dumps(d, ensure_ascii=False)))
+
+    c.on("*", _any)
     cookie = "; ".join(f"{k.name}={k.value}" for k in session.cookies)
     c.connect(srv.base, headers={"Cookie": cookie, **(headers or {})}, auth={"workshop": wid},
               transports=["websocket"], wait_timeout=10)

@@ -26,8 +26,16 @@ class Raw(socketio.Client):
     def __init__(self):
         super().__init__(reconnection=False)
         self.events: list[tuple[str, str]] = []
-        self.on("*", lambda event, data=None: self.events.append((event, json.dumps(data, ensure_ascii=False))))
+        self.on("*", self._any)
         self.on("hello", lambda data: self.events.append(("hello", json.dumps(data, ensure_ascii=False))))
+
+    def _any(self, event, data=None):
+        """Batches (``changes``) are kept as one ``change`` entry per change, as a screen applies them."""
+        if event == "changes" and isinstance(data, dict):
+            for c in data.get("changes") or []:
+                self.events.append(("change", json.dumps(c, ensure_ascii=False)))
+            return
+        self.events.append((event, json.dumps(data, ensure_ascii=False)))
 
     def text(self, kind=None):
         return "\n".join(d for e, d in self.events if kind is None or e == kind)

@@ -48,6 +48,8 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/w/{wid}/meetings/setup": {"sessions", "places", "arrives", "leaves"},  # times that follow each other
     "POST /api/w/{wid}/meetings/{mid}/place": {"slot", "place", "place_id"},  # a slot and a place of the plan
     "PATCH /api/w/{wid}/ideas/{iid}": {"interest"},  # interest only for the idea's own organisations
+    "POST /api/w/{wid}/visits": {"organisation_id", "organisation_name"},  # a known organisation, or a new name
+    "POST /api/w/{wid}/visits/{vid}/sheets": {"subcategory", "available_until"},  # as a sheet: its category's
     "POST /api/w/{wid}/visits": {"organisation_id", "organisation_name"},  # the one visited, or a new one's name
 }
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import time
 
+from app import realtime
 from app.services import organisations, sheets, suggestions, workshops
 from tests.conftest import ORGANISER, uid
 
 
-def test_warm_builds_the_most_recent_workshops_engines_first(registry):
+def test_warm_builds_the_most_recent_workshops_engines_first(registry, monkeypatch):
+    # No Socket.IO server in this process (an earlier test's app may have left one): nothing is broadcast,
+    # so the broadcast's own background matcher run cannot build an engine behind the test's back.
+    monkeypatch.setattr(realtime.socketio, "server", None)
     made = []
     for i in range(3):
         ws = workshops.create(registry, {"name": f"Atelier {i}", "password": "motdepasse"})

@@ -70,6 +70,13 @@ export class Live {
     this.emit('seq', this.seq);
   }
 
+  // One socket message carries the changes committed together, in seq order: applied one by one,
+  // so a gap (before or inside the batch) still triggers a resync from the journal.
+  onBatch(batch) {
+    const list = batch && Array.isArray(batch.changes) ? batch.changes : [];
+    for (const msg of list) this.onMessage(msg);
+  }
+
   resync() {
     if (this.syncing) return this.syncing;
     const since = this.seq;
@@ -107,7 +114,7 @@ export class Live {
     socket.on('disconnect', () => show(navigator.onLine ? 'reconnecting' : 'offline'));
     socket.on('connect_error', (e) => { show(navigator.onLine ? 'reconnecting' : 'offline'); if (e && e.message && !/xhr|websocket|timeout/i.test(e.message)) this.emit('refused', e.message); });
     socket.io.on('reconnect_attempt', () => show(navigator.onLine ? 'reconnecting' : 'offline'));
-    socket.on('change', (msg) => this.onMessage(msg));
+    socket.on('changes', (batch) => this.onBatch(batch));
     socket.on('stats', (msg) => { this.stats = msg.stats; this.emit('stats', msg.stats); });
     socket.on('hello', (msg) => { if (msg.seq > this.seq) this.resync(); });
     socket.on('beat', (msg) => { if (msg.seq > this.seq) this.resync(); }); // hosted: a broadcast lost on the way

@@ -40,7 +40,7 @@ export class SuggestionFeed {
   // Listen on a socket; a reconnect reloads (suggestions are derived, not journaled).
   attach(socket, params = () => ({})) {
     socket.on('suggestions', (m) => this.apply(m));
-    socket.on('change', (m) => this.decision(m));
+    socket.on('changes', (batch) => { for (const m of batch.changes || []) this.decision(m); });
     socket.on('connect', () => { if (this.loaded) this.load(params()).catch(() => {}); });
   }
 

@@ -1,0 +1,142 @@
+"""Heavy work off the event loop.
+
+* :func:`run_in_worker` runs a function in a worker *process* (so it uses
+  the laptop's other core and never pauses a screen): exports, import
+  parsing, and any heavy computation (suggestions, B2B planning). The
+  function and its arguments must be picklable (a module-level function,
+  plain data: pass a workshop's file path, not its store); it reads the
+  workshop through :class:`app.store.Snapshot`. Portable: the "spawn" start
+  method (no ``fork``), and it works under gevent's monkey-patching.
+* :func:`run_native` runs blocking work (SQLite commits, file copies) in a
+  native thread when the server runs under gevent, so the loop keeps going.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+log = logging.getLogger("atelier.workers")
+
+try:
+    from gevent import monkey as _monkey
+except ImportError:  # pragma: no cover - gevent is a dependency, but keep the module usable without it
+    _monkey = None
+
+
+def under_gevent() -> bool:
+    return bool(_monkey and _monkey.is_module_patched("threading"))
+
+
+def native_thread_id() -> int:
+    """The OS thread's id (under gevent, ``threading.get_ident`` names the greenlet instead)."""
+    if under_gevent():
+        return _monkey.get_original("_thread", "get_ident")()
+    return threading.get_ident()
+
+
+def current_id() -> tuple[int, int]:
+    """This OS thread and, under gevent, this greenlet: who is running now."""
+    return native_thread_id(), threading.get_ident()
+
+
+def run_native(fn, *args):
+    """``fn(*args)``, in a native thread of gevent's pool when the server runs under gevent."""
+    if under_gevent():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args)
+    return fn(*args)
+
+
+def worker_count() -> int:
+    """``ATELIER_WORKERS`` (default 1: the laptop has two cores and the server uses one)."""
+    try:
+        return max(1, int(os.environ.get("ATELIER_WORKERS", "1")))
+    except ValueError:
+        return 1
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _get_pool() -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_worker_init)
+        return _pool
+
+
+def _worker_init():
+    """In the worker: quiet, and lower priority than the live server where the OS allows it."""
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        os.nice(5)
+    except (AttributeError, OSError):
+        pass
+
+
+def run_in_worker(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in a worker process; returns its result or raises its exception.
+
+    The caller (a request's greenlet or thread) waits; the loop does not. If
+    the worker process died (killed, out of memory), a new one is started and
+    the call is made once more."""
+    global _pool
+    for attempt in (1, 2):
+        pool = _get_pool()
+        try:
+            return pool.submit(fn, *args, **kwargs).result()
+        except BrokenProcessPool:
+            log.warning("worker process lost; starting a new one")
+            with _pool_lock:
+                if _pool is pool:
+                    _pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+_warmed = False
+
+
+def warm(*modules: str):
+    """Start the worker process now, in the background, and import ``modules`` in it, so that the
+    first export does not wait for a Python to start (seconds on a busy laptop). Returns at once."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    try:
+        _get_pool().submit(_import_modules, modules)
+    except Exception:  # noqa: BLE001 - a warm-up is only a head start
+        log.exception("worker warm-up")
+
+
+def _import_modules(modules):
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+    return os.getpid()
+
+
+def shutdown():
+    """Stop the worker processes (tests, clean exit)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def ping() -> int:
+    """A trivial job: the worker's process id (tests, warm-up)."""
+    return os.getpid()
