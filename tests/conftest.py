@@ -37,3 +37,24 @@ def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("live") / "sessions").start()
     yield srv
     srv.stop()
+
+
+# -- the browser (Debian's chromium driven by Playwright), one per test worker ------------------------------
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    yield b
+    b.close()

@@ -213,9 +213,20 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
     st = _state(ws)
     with st.lock:
         if st.engine is None:
+            # First look at this workshop: the build holds every pair, none of them sent yet. The pairs
+            # of the sheets these changes touched are news to the screens (several sheets may have come
+            # in one batch); the others were read by the screens from the API.
             _current(ws)
             st.public = _public(st)
-            return [], [], st.public
+            touched = set()
+            for ev in events:
+                rec = ev.get("after") or {}
+                if ev["entity"] == "sheet":
+                    touched.add(rec.get("id") or ev.get("entity_id"))
+                elif ev["entity"] in ("idea", "suggestion"):
+                    touched |= {rec.get("offer_sheet_id"), rec.get("need_sheet_id")}
+            news = {pid for sid in touched - {None} for pid in st.by_sheet.get(sid, ())}
+            return [st.sent[pid] for pid in sorted(news)], [], st.public
         _current(ws)
         dirty, st.dirty = st.dirty, set()
         dirty_meta, st.dirty_meta = st.dirty_meta, set()

@@ -7,26 +7,11 @@ errors in ``page.errors`` so a test can assert a clean run.
 """
 from __future__ import annotations
 
-import pytest
+from tests.conftest import ARGS, CHROMIUM  # noqa: F401 (kept importable from here)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def playwright_instance():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance):
-    b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-    yield b
-    b.close()
+# ``playwright_instance`` and ``browser`` live in tests/conftest.py: one definition for every folder, so a
+# worker that runs browser tests from two folders starts Playwright once (a second sync instance in the
+# same thread fails with "Sync API inside the asyncio loop").
 
 
 def new_page(browser, width=1280, height=800, mobile=False, *, touch=None, locale="fr-FR"):

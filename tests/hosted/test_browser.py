@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, new_page, playwright_instance  # noqa: F401 (fixtures)
+from tests.browser.conftest import new_page  # noqa: F401
 from tests.browser.test_offline import card, join_and_create_org, outbox, sheets_on_server, write_sheet
 from tests.hosted.harness import Cluster, open_screen
 from tests.live import uid
@@ -19,7 +19,7 @@ def cluster(tmp_path):
     c.stop()
 
 
-def test_phone_through_nginx_keeps_its_outbox_while_the_owner_is_down(cluster, browser):  # noqa: F811
+def test_phone_through_nginx_keeps_its_outbox_while_the_owner_is_down(cluster, browser):
     front = cluster.front
     ws, organiser, page = join_and_create_org(front, browser, "Menuiserie du Réseau")
     assert ws["join_url"].startswith(cluster.base)  # phones are given nginx's address

@@ -14,9 +14,6 @@ import requests
 
 from tests.security.world import FR, PASSWORD, uid
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -58,13 +55,9 @@ INJECTED_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The worker's one chromium (tests/conftest.py): a second Playwright in the same thread would fail."""
+    return browser
 
 
 @pytest.fixture(scope="module")

@@ -31,3 +31,24 @@ def test_warm_builds_the_most_recent_workshops_engines_first(registry, monkeypat
     built = {ws.id for ws in made if suggestions._states.get(ws.id) and suggestions._states[ws.id].engine}
     assert built == {made[1].id, made[2].id}
     assert suggestions.warm(registry, limit=2) == 0  # already built: nothing to do
+
+
+def test_the_first_look_at_a_workshop_sends_the_pairs_of_the_sheets_that_came_in(registry):
+    """Sheets written together before the matcher first looked (one batch of commits): their pair
+    is still news to the screens, not taken as already sent."""
+    from app import journal
+
+    ws = workshops.create(registry, {"name": "Atelier", "password": "motdepasse"})
+    a, _ = organisations.create(ws, ORGANISER, {"id": uid(), "name": "Domaine Ogereau"})
+    b, _ = organisations.create(ws, ORGANISER, {"id": uid(), "name": "Chaufferie de Montrevault"})
+    suggestions.forget(ws)
+    seq = ws.store.last_seq()
+    offer, _ = sheets.create(ws, ORGANISER, {"id": uid(), "organisation_id": a["id"], "kind": "offer",
+                                             "category": "waste", "subcategory": "wood", "title": "Sarments de vigne"})
+    need, _ = sheets.create(ws, ORGANISER, {"id": uid(), "organisation_id": b["id"], "kind": "need",
+                                            "category": "energy", "title": "Combustible bois pour chaudière"})
+    events = journal.since(ws.store, seq, 100)
+    upserts, removed, _ = suggestions.changes(ws, events)
+    assert [(r["offer_sheet_id"], r["need_sheet_id"]) for r in upserts] == [(offer["id"], need["id"])]
+    assert removed == []
+    assert suggestions.changes(ws, events)[0] == []  # sent once
