@@ -118,17 +118,39 @@ def queue(ws, events: list[dict]):
 
 
 def flush(ws):
-    """Send what is queued. If a send is already going on, it takes these events too: whatever
+    """Have what is queued sent, by a background task: the request that led the batch answers first.
+
+    The fan-out of a batch to hundreds of screens would otherwise hold that request's answer (its
+    "enregistré") back by as long. If a send is already going on, it takes these events too: whatever
     piles up while one batch goes out leaves as the next single message."""
-    if socketio.server is None:
-        with _outbox(ws.id).lock:
-            _outbox(ws.id).pending.clear()
-        return
+    box = _claim(ws)
+    if box is not None:
+        socketio.start_background_task(_drain, ws, box)
+
+
+def publish(ws, events: list[dict]):
+    """Send committed events to every screen allowed to see them, then the counters (here and now)."""
+    queue(ws, events)
+    box = _claim(ws)
+    if box is not None:
+        _drain(ws, box)
+
+
+def _claim(ws) -> _Outbox | None:
+    """The workshop's outbox if there is something to send and nobody is sending it yet (then we are)."""
     box = _outbox(ws.id)
     with box.lock:
-        if box.sending:
-            return
+        if socketio.server is None:  # no server (scripts, some tests): nobody to send to
+            box.pending.clear()
+            return None
+        if box.sending or not box.pending:
+            return None
         box.sending = True
+    return box
+
+
+def _drain(ws, box: _Outbox):
+    """Send batches until the outbox is empty; one sender per workshop at a time keeps ``seq`` order."""
     try:
         while True:
             with box.lock:
@@ -136,17 +158,14 @@ def flush(ws):
                 if not events:
                     box.sending = False
                     return
-            _send(ws, events)
+            try:
+                _send(ws, events)
+            except Exception:  # screens that missed this batch see the gap at the next one and ask ``sync``
+                log.exception("sending changes of %s", ws.id)
     except BaseException:
         with box.lock:
             box.sending = False
         raise
-
-
-def publish(ws, events: list[dict]):
-    """Send committed events to every screen allowed to see them, then the counters."""
-    queue(ws, events)
-    flush(ws)
 
 
 def batches_for(events: list[dict], wid: str,

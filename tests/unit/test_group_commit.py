@@ -209,7 +209,8 @@ def test_a_batch_of_changes_is_one_message_per_room_in_seq_order():
 def test_publish_sends_one_message_per_room_for_a_batch(ws, monkeypatch):
     sent = []
     no_members = types.SimpleNamespace(get_participants=lambda ns, r: iter(()))
-    monkeypatch.setattr(realtime.socketio, "server", types.SimpleNamespace(manager=no_members))
+    monkeypatch.setattr(realtime.socketio, "server", types.SimpleNamespace(
+        manager=no_members, start_background_task=lambda fn, *a: fn(*a)))
     monkeypatch.setattr(realtime.socketio, "emit", lambda name, data, to, **kw: sent.append((name, data, to)))
     monkeypatch.setattr(realtime, "_schedule_stats", lambda ws, events=(): None)
     recs = [organisations.create(ws, ORGANISER, _org(f"P{n}"))[0] for n in range(3)]
@@ -222,6 +223,53 @@ def test_publish_sends_one_message_per_room_for_a_batch(ws, monkeypatch):
             assert [c["seq"] for c in data["changes"]] == [100, 101, 102]
     rooms = [r for _, _, to in sent for r in to]
     assert len(rooms) == len(set(rooms))
+
+
+def test_a_write_is_answered_before_its_changes_fan_out_and_later_ones_join_the_next_message(ws, monkeypatch):
+    """The request that leads a batch must not wait for the send to hundreds of screens: the send is a
+    background task; writes committed while it is pending or going leave with it, one message, in order."""
+    sent, tasks = [], []
+    no_members = types.SimpleNamespace(get_participants=lambda ns, r: iter(()))
+    monkeypatch.setattr(realtime.socketio, "server", types.SimpleNamespace(
+        manager=no_members, start_background_task=lambda fn, *a: tasks.append((fn, a))))
+    monkeypatch.setattr(realtime.socketio, "emit", lambda name, data, to, **kw: sent.append((name, data, to)))
+    monkeypatch.setattr(realtime, "_schedule_stats", lambda ws, events=(): None)
+    first, seq1 = organisations.create(ws, ORGANISER, _org("Première"))
+    assert first["name"] == "Première" and sent == [], "the answer waited for the broadcast"
+    assert len(tasks) == 1
+    _, seq2 = organisations.create(ws, ORGANISER, _org("Deuxième"))
+    _, seq3 = organisations.create(ws, ORGANISER, _org("Troisième"))
+    assert len(tasks) == 1, "a second sender was started while one was already due"
+    fn, args = tasks.pop()
+    fn(*args)
+    staff = [data["changes"] for name, data, to in sent if f"{ws.id}:organiser" in to]
+    assert len(staff) == 1 and [c["seq"] for c in staff[0]] == [seq1, seq2, seq3]
+    sent.clear()
+    _, seq4 = organisations.create(ws, ORGANISER, _org("Quatrième"))  # the sender is done: a new one starts
+    assert len(tasks) == 1 and sent == []
+    fn, args = tasks.pop()
+    fn(*args)
+    assert [[c["seq"] for c in data["changes"]] for _, data, to in sent if f"{ws.id}:organiser" in to] == [[seq4]]
+
+
+def test_a_failed_send_is_logged_and_the_next_batch_still_goes(ws, monkeypatch, caplog):
+    sent, calls = [], []
+    no_members = types.SimpleNamespace(get_participants=lambda ns, r: iter(()))
+    monkeypatch.setattr(realtime.socketio, "server", types.SimpleNamespace(
+        manager=no_members, start_background_task=lambda fn, *a: fn(*a)))
+
+    def emit(name, data, to, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("socket gone")
+        sent.append(data)
+    monkeypatch.setattr(realtime.socketio, "emit", emit)
+    monkeypatch.setattr(realtime, "_schedule_stats", lambda ws, events=(): None)
+    organisations.create(ws, ORGANISER, _org("Première"))  # its send fails: logged, the write stands
+    assert "socket gone" in caplog.text
+    _, seq = organisations.create(ws, ORGANISER, _org("Deuxième"))
+    assert any(c["seq"] == seq for data in sent for c in data["changes"])
+    assert {"Première", "Deuxième"} <= {o["name"] for o in ws.store.all("organisation")}
 
 
 def test_changes_sharing_a_seq_keep_their_place_and_a_waiting_phone_gets_its_answer_after():
