@@ -93,12 +93,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .api.followup import bp as api_followup_bp
     from .api.flowstudy import bp as api_flowstudy_bp
     from .api.network import bp as api_network_bp
+    from .api.suggestions import bp as api_suggestions_bp
     from .web import b2b as b2b_pages
     from .web import facilitator, followup, home, network, organiser, participant, projector, vendor
     from .web import flowstudy as flowstudy_pages
 
     for bp in (home.bp, participant.bp, organiser.bp, facilitator.bp, projector.bp, vendor.bp, network.bp, api_bp,
-               api_network_bp, api_followup_bp, followup.bp, api_b2b_bp, b2b_pages.bp,
+               api_suggestions_bp, api_network_bp, api_followup_bp, followup.bp, api_b2b_bp, b2b_pages.bp,
                api_flowstudy_bp, flowstudy_pages.bp):
         app.register_blueprint(bp)
 

@@ -7,20 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import default_data_dir
+from .paths import default_data_dir, prog
 
 DEFAULT_DATA = default_data_dir()
 
 
-def _prog() -> str:
-    """How the user started us, for --help: ``atelier`` once installed, ``python run.py`` in the repository."""
-    from .paths import installed
-
-    return "atelier" if installed() else "python run.py"
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=_prog(),
+    p = argparse.ArgumentParser(prog=prog(),
                                 description="Atelier de détection de synergies — live workshop server.")
     sub = p.add_subparsers(dest="command")
 

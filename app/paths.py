@@ -23,6 +23,11 @@ def installed() -> bool:
     return (ROOT / "BUILD_INFO.json").is_file()
 
 
+def prog() -> str:
+    """How the user started us, for --help: ``atelier`` once installed, ``python run.py`` in the repository."""
+    return "atelier" if installed() else "python run.py"
+
+
 def default_data_dir() -> str:
     env = os.environ.get("ATELIER_DATA_DIR")
     if env:

@@ -5,8 +5,7 @@ from flask import Blueprint
 
 from ..rules import b2b as R
 from ..services import meetings
-from . import endpoint
-from .openapi import ANY_OK, _id, op
+from .common import endpoint
 
 bp = Blueprint("api_b2b", __name__, url_prefix="/api")
 
@@ -65,14 +64,14 @@ def outcome(ws, actor, data, mid):
     return meetings.record_outcome(ws, actor, mid, data)
 
 
-def openapi_paths() -> dict:
-    """This module's part of /api/openapi.json."""
+def openapi_paths(op, _id, any_ok) -> dict:
+    """This module's part of /api/openapi.json (the building blocks come from app/api/openapi.py)."""
     setup_op = op("B2B set-up: sessions, slot length, pause, meeting places (the list replaces the old one)",
                   R.SETUP)
     setup_op["requestBody"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/MeetingSetupFull"}
     return {
         "/api/w/{wid}/meetings": {
-            "get": op("B2B meetings, slots, places and the server clock, filtered for the caller", ok=ANY_OK,
+            "get": op("B2B meetings, slots, places and the server clock, filtered for the caller", ok=any_ok,
                       tag="read"),
             "post": op("Ask for a meeting (a participant's own organisation is always in it)", R.REQUEST)},
         "/api/w/{wid}/meetings/setup": {"post": setup_op},
@@ -81,7 +80,7 @@ def openapi_paths() -> dict:
         "/api/w/{wid}/meetings/{mid}/answer": {
             "post": op("Accept, decline or cancel a meeting request", R.ANSWER, [_id("mid")])},
         "/api/w/{wid}/meetings/plan": {"post": op("Plan every accepted meeting (fewest moves of announced ones)",
-                                                   R.PLAN, ok=ANY_OK)},
+                                                   R.PLAN, ok=any_ok)},
         "/api/w/{wid}/meetings/{mid}/place": {
             "post": op("Pin a meeting to a slot and place, or unpin it", R.PLACE, [_id("mid")])},
         "/api/w/{wid}/meetings/{mid}/status": {

@@ -6,7 +6,8 @@ from flask import Blueprint, jsonify, request
 from .. import auth
 from ..flowstudy import service
 from ..rules import validation as V
-from . import endpoint, ratelimit, registry
+from . import ratelimit
+from .common import endpoint, registry
 
 bp = Blueprint("api_flowstudy", __name__, url_prefix="/api")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..followup import service
-from . import endpoint
+from .common import endpoint
 
 bp = Blueprint("api_followup", __name__, url_prefix="/api")
 

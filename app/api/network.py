@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 
 from ..services import authorize, network
-from . import endpoint
+from .common import endpoint
 
 bp = Blueprint("api_network", __name__, url_prefix="/api")
 

@@ -192,7 +192,7 @@ def document() -> dict:
     paths.update(followup_paths())
     from ..rules.permissions import ROUTES, cell
 
-    paths.update(b2b_api.openapi_paths())
+    paths.update(b2b_api.openapi_paths(op, _id, ANY_OK))
     from . import flowstudy as flowstudy_api
 
     paths.update(flowstudy_api.openapi_paths(op, _id, ANY_OK))

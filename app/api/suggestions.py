@@ -1,10 +1,12 @@
 """JSON routes of the suggested synergies (app/services/suggestions.py)."""
 from __future__ import annotations
 
-from flask import request
+from flask import Blueprint, request
 
 from ..services import ServiceError, suggestions
-from . import bp, endpoint
+from .common import endpoint
+
+bp = Blueprint("api_suggestions", __name__, url_prefix="/api")
 
 
 @bp.get("/w/<wid>/suggestions")

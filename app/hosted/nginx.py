@@ -173,7 +173,7 @@ def add_command(sub):
 
 
 def _run(args) -> int:
-    from ..cli import _prog
+    from ..paths import prog
 
     ups = split_upstreams(args.upstreams)
     if not ups:
@@ -183,5 +183,5 @@ def _run(args) -> int:
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (Path(args.standalone) / "tmp" / sub).mkdir(parents=True, exist_ok=True)
     print(render(ups, listen=args.listen, server_name=args.server_name, static=args.static_root,
-                 standalone=args.standalone, workers=args.workers, prog=_prog()), end="")
+                 standalone=args.standalone, workers=args.workers, prog=prog()), end="")
     return 0

@@ -45,11 +45,12 @@ def check_csrf():
         abort(make_response(render_template("error.html", message=i18n.t("err.csrf"), status=400), 400))
 
 
-def require_action(ws, action: str):
-    """Pages that are matrix actions (exports, facilitator QR codes): refuse with a page in the user's language."""
+def require_action(ws, action: str, own=None):
+    """Pages that are matrix actions (exports, follow-up, facilitator QR codes): refuse with a page in the
+    user's language. ``own``: whether the page is about the reader's own record, where the matrix asks."""
     from ..rules import permissions
 
-    key = permissions.decide(auth.actor(ws)["role"], action, phase=ws.info()["phase"])
+    key = permissions.decide(auth.actor(ws)["role"], action, phase=ws.info()["phase"], own=own)
     if key:
         status = 401 if key == "err.not_signed_in" else 403
         abort(make_response(render_template("error.html", message=i18n.t(key), status=status), status))
@@ -73,3 +74,28 @@ def page(template: str, ws, **ctx):
     actor = auth.actor(ws)
     return render_template(template, ws=ws, info=ws.info(), actor=actor, vocab=vocab,
                            boot_data=boot(ws, actor, **ctx.pop("boot_extra", {})), **ctx)
+
+
+class Routes:
+    """Pages written in one module and registered on its audience's blueprint by the module that owns it
+    (``routes.register(bp)``), so the blueprint's module imports its parts and no part imports it back."""
+
+    def __init__(self):
+        self._rules: list[tuple[str, str, object, list[str]]] = []
+
+    def route(self, rule: str, methods=("GET",), endpoint: str | None = None):
+        def deco(fn):
+            self._rules.append((rule, endpoint or fn.__name__, fn, list(methods)))
+            return fn
+
+        return deco
+
+    def get(self, rule: str, endpoint: str | None = None):
+        return self.route(rule, ("GET",), endpoint)
+
+    def post(self, rule: str, endpoint: str | None = None):
+        return self.route(rule, ("POST",), endpoint)
+
+    def register(self, bp) -> None:
+        for rule, endpoint, fn, methods in self._rules:
+            bp.add_url_rule(rule, endpoint, fn, methods=methods)

@@ -11,8 +11,7 @@ from flask import Blueprint, redirect, request, url_for
 from .. import auth, i18n
 from ..services import ServiceError
 from ..store import new_id
-from .common import check_csrf, page, registry, workshop_or_404
-from .followup import _check
+from .common import check_csrf, page, registry, require_action, workshop_or_404
 from .followup_settings import field_messages
 
 bp = Blueprint("flowstudy", __name__)
@@ -57,7 +56,7 @@ def _render(ws, *, form=None, errors=None, status=200):
 @bp.get("/w/<code>/visits")
 def visits(code):
     ws = workshop_or_404(code)
-    _check(ws, "visit.read")
+    require_action(ws, "visit.read")
     return _render(ws)
 
 
@@ -70,7 +69,7 @@ def record(code):
     from ..flowstudy import service
 
     ws = workshop_or_404(code)
-    _check(ws, "visit.create")
+    require_action(ws, "visit.create")
     check_csrf()
     form = {k: request.form.get(k, "") for k in (*VISIT_KEYS, "id")}
     rows = [{k: request.form.get(f"s{n}-{k}", "") for k in (*SHEET_KEYS, "id")} for n in range(ROWS)]
@@ -105,7 +104,7 @@ def create_book(code):
     from ..flowstudy import service
 
     ws = workshop_or_404(code)
-    _check(ws, "flowstudy.create")
+    require_action(ws, "flowstudy.create")
     check_csrf()
     try:
         book = service.create_book(registry(), ws, auth.actor(ws), {"name": request.form.get("name", "")})

@@ -7,8 +7,8 @@ from datetime import date
 from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from .. import auth, i18n
-from ..rules import permissions
-from .common import page, workshop_or_404
+from . import followup_settings
+from .common import page, require_action, workshop_or_404
 
 bp = Blueprint("followup", __name__)
 
@@ -26,17 +26,6 @@ def _home_list():
     return {"followup_due": followup_due}
 
 
-def _refuse(key):
-    status = 401 if key == "err.not_signed_in" else 403
-    abort(make_response(render_template("error.html", message=i18n.t(key), status=status), status))
-
-
-def _check(ws, action, own=None):
-    key = permissions.decide(auth.actor(ws)["role"], action, phase=ws.info()["phase"], own=own)
-    if key:
-        _refuse(key)
-
-
 def _as_of():
     raw = request.args.get("as_of") or ""
     if not raw:
@@ -50,7 +39,7 @@ def _as_of():
 @bp.get("/w/<code>/followup")
 def board(code):
     ws = workshop_or_404(code)
-    _check(ws, "followup.board")
+    require_action(ws, "followup.board")
     from ..rules import statuses, vocab
 
     phase = ws.info()["phase"]
@@ -65,7 +54,7 @@ def board(code):
 def relances(code, fid, ext):
     ws = workshop_or_404(code)
     actor = auth.actor(ws)
-    _check(ws, "followup.relances", own=(actor.get("id") == fid) if actor["role"] == "facilitator" else None)
+    require_action(ws, "followup.relances", own=(actor.get("id") == fid) if actor["role"] == "facilitator" else None)
     fac = ws.store.get("facilitator", fid)
     if fac is None or ext not in ("pdf", "csv"):
         abort(404)
@@ -101,7 +90,7 @@ def _organised(ws):
 @bp.get("/w/<code>/followup/report")
 def report(code):
     ws = workshop_or_404(code)
-    _check(ws, "export")
+    require_action(ws, "export")
     from ..followup import charts_svg, report as R, service
 
     as_of, lang = _as_of(), i18n.pick_lang()
@@ -118,7 +107,7 @@ def report(code):
 @bp.get("/w/<code>/followup/report.pdf")
 def report_pdf(code):
     ws = workshop_or_404(code)
-    _check(ws, "export")
+    require_action(ws, "export")
     from ..exports import export as build
 
     as_of = _as_of()
@@ -130,7 +119,7 @@ def report_pdf(code):
 @bp.get("/w/<code>/territory")
 def territory(code):
     ws = workshop_or_404(code)
-    _check(ws, "export")
+    require_action(ws, "export")
     return territory_page(ws)
 
 
@@ -141,4 +130,5 @@ def territory_page(ws, *, book_errors=None, book_name="", status=200):
     view = T.view(_organised(ws))
     return page("followup/territory.html", ws, view=view, book_errors=book_errors or {}, book_name=book_name), status
 
-from . import followup_settings as _settings  # noqa: E402,F401 - the settings page hangs on this blueprint
+
+followup_settings.routes.register(bp)  # the settings page: same blueprint, its own module

@@ -12,8 +12,9 @@ from flask import current_app, redirect, request, url_for
 
 from .. import auth, i18n
 from ..services import ServiceError
-from .common import check_csrf, page, workshop_or_404
-from .followup import _check, bp
+from .common import Routes, check_csrf, page, require_action, workshop_or_404
+
+routes = Routes()  # on the follow-up blueprint (app/web/followup.py)
 
 DAYS = range(7)
 HOURS = range(24)
@@ -63,10 +64,10 @@ def _done(ws, section, notice_key):
     return redirect(url_for("followup.settings", code=ws.code, saved=notice_key, _anchor=f"set-{section}"))
 
 
-@bp.get("/w/<code>/followup/settings")
+@routes.get("/w/<code>/followup/settings")
 def settings(code):
     ws = workshop_or_404(code)
-    _check(ws, "followup.settings")
+    require_action(ws, "followup.settings")
     saved = request.args.get("saved")
     notice = i18n.t(f"fset.saved_{saved}") if saved in ("zone", "schedule", "emails", "smtp", "factor") else None
     if request.args.get("sent") is not None:
@@ -76,7 +77,7 @@ def settings(code):
 
 def _post(ws, section, fn, form):
     """Run one form's write; on a refusal show the page again with the typed values (nothing changed)."""
-    _check(ws, "followup.settings")
+    require_action(ws, "followup.settings")
     check_csrf()
     try:
         fn()
@@ -85,7 +86,7 @@ def _post(ws, section, fn, form):
     return _done(ws, section, section)
 
 
-@bp.post("/w/<code>/followup/settings/zone")
+@routes.post("/w/<code>/followup/settings/zone")
 def settings_zone(code):
     from ..followup import service
 
@@ -95,7 +96,7 @@ def settings_zone(code):
                  form)
 
 
-@bp.post("/w/<code>/followup/settings/schedule")
+@routes.post("/w/<code>/followup/settings/schedule")
 def settings_schedule(code):
     from ..followup import service
 
@@ -107,13 +108,13 @@ def settings_schedule(code):
     return _post(ws, "schedule", lambda: service.set_settings(ws, auth.actor(ws), body), form)
 
 
-@bp.post("/w/<code>/followup/settings/send")
+@routes.post("/w/<code>/followup/settings/send")
 def settings_send(code):
     """The "send now" button: the same sending as the weekly task, answered on the page."""
     from ..followup import mail
 
     ws = workshop_or_404(code)
-    _check(ws, "followup.remind")
+    require_action(ws, "followup.remind")
     check_csrf()
     try:
         out = mail.send_reminders(ws, auth.actor(ws), {}, current_app.config)
@@ -124,7 +125,7 @@ def settings_send(code):
     return redirect(url_for("followup.settings", code=ws.code, sent=msg, _anchor="set-schedule"))
 
 
-@bp.post("/w/<code>/followup/settings/emails")
+@routes.post("/w/<code>/followup/settings/emails")
 def settings_emails(code):
     """Every facilitator's address in one form: all are checked before any is saved."""
     from ..followup import service
@@ -132,7 +133,7 @@ def settings_emails(code):
     from ..services import check
 
     ws = workshop_or_404(code)
-    _check(ws, "followup.settings")
+    require_action(ws, "followup.settings")
     check_csrf()
     facs = [f for f in ws.store.all("facilitator") if not f.get("revoked")]
     form = {f"email-{f['id']}": request.form.get(f"email-{f['id']}", "") for f in facs}
@@ -153,7 +154,7 @@ def settings_emails(code):
     return _done(ws, "emails", "emails")
 
 
-@bp.post("/w/<code>/followup/settings/smtp")
+@routes.post("/w/<code>/followup/settings/smtp")
 def settings_smtp(code):
     from ..followup import mail
 
@@ -165,7 +166,7 @@ def settings_smtp(code):
     return _post(ws, "smtp", lambda: mail.set_smtp(ws, auth.actor(ws), body, current_app.config), shown)
 
 
-@bp.post("/w/<code>/followup/settings/factor")
+@routes.post("/w/<code>/followup/settings/factor")
 def settings_factor(code):
     from ..followup import service
 

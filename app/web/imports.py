@@ -13,8 +13,9 @@ from flask import Response, abort, current_app, redirect, request, url_for
 from .. import imports
 from ..i18n import pick_lang, t
 from ..imports import pending, spec, template as tpl, values as X
-from .common import check_csrf, page, require_action, workshop_or_404
-from .organiser import bp
+from .common import Routes, check_csrf, page, require_action, workshop_or_404
+
+routes = Routes()  # on the organiser's blueprint (app/web/organiser.py)
 
 STEPS = ("columns", "values", "preview")
 
@@ -34,6 +35,7 @@ def _render(ws, status=200, **ctx):
     return page("organiser/import.html", ws, steps=STEPS, **ctx), status
 
 
+@routes.route("/w/<code>/organiser/import", ("GET", "POST"), endpoint="import_page")
 def start(code):
     """Step 0: choose what the file holds and send it."""
     ws = workshop_or_404(code)
@@ -63,7 +65,6 @@ def start(code):
 
 
 X_MAX = 20 * 1024 * 1024
-bp.add_url_rule("/w/<code>/organiser/import", "import_page", start, methods=["GET", "POST"])
 
 
 def _choices_from_form(meta, plan):
@@ -99,6 +100,7 @@ def _value_options(ws, plan, lang):
     return out
 
 
+@routes.route("/w/<code>/organiser/import/<token>", ("GET", "POST"), endpoint="import_step")
 def step(code, token):
     ws = workshop_or_404(code)
     require_action(ws, "workshop.manage")
@@ -157,9 +159,7 @@ def step(code, token):
                    value_options=_value_options(ws, plan, lang), filename=meta["filename"])
 
 
-bp.add_url_rule("/w/<code>/organiser/import/<token>", "import_step", step, methods=["GET", "POST"])
-
-
+@routes.get("/w/<code>/organiser/import-template/<kind>.xlsx", endpoint="import_template")
 def template_file(code, kind):
     ws = workshop_or_404(code)
     require_action(ws, "workshop.manage")
@@ -169,6 +169,3 @@ def template_file(code, kind):
     return Response(tpl.xlsx(kind, lang), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{tpl.filename(kind, lang)}"',
                              "Cache-Control": "no-store"})
-
-
-bp.add_url_rule("/w/<code>/organiser/import-template/<kind>.xlsx", "import_template", template_file)
