@@ -116,8 +116,9 @@ def engineio_frame_ok(data) -> bool:
 class _GuardedWebSocket:
     """The websocket python-engineio reads from, with undecodable frames skipped and counted.
 
-    It also tells :mod:`app.fanout` whether a frame may be written straight to the socket: ``plain`` (no
-    compression negotiated) and not ``busy`` (the connection's writer is not in the middle of a write)."""
+    It also tells :mod:`app.fanout` whether a frame may be written straight to the socket: ``frames`` (how
+    they may be built once, see :func:`app.fanout.frames_of`) and not ``busy`` (the connection's writer is
+    not in the middle of a write)."""
 
     def __init__(self, ws, socket, server):
         self._ws, self._socket, self._server = ws, socket, server
@@ -125,7 +126,7 @@ class _GuardedWebSocket:
         inner = getattr(ws, "ws", None)  # simple_websocket's connection, handshake done
         self.sock = getattr(inner, "sock", None)
         conn = getattr(getattr(inner, "ws", None), "connection", None)  # wsproto's
-        self.plain = self.sock is not None and conn is not None and not conn._proto.extensions
+        self.frames = fanout.frames_of(conn) if self.sock is not None else None
 
     def __getattr__(self, name):
         return getattr(self._ws, name)

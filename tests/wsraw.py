@@ -90,6 +90,8 @@ class RawSocketIO:
         if compressed:
             self.compressed += 1
             data = self._inflate.decompress(data + b"\x00\x00\xff\xff")
+            if any("server_no_context_takeover" in e for e in self.extensions):
+                self._inflate = zlib.decompressobj(-15)  # as the server promised: no history between messages
         else:
             self.plain += 1
         return data.decode("utf-8")

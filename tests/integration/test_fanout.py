@@ -31,6 +31,7 @@ def test_every_change_reaches_plain_compressed_slow_and_library_screens_whole_an
     library = server.socket(reader, ws)
     assert not plain.extensions
     assert zipped.extensions and zipped.extensions[0].startswith("permessage-deflate")
+    assert "server_no_context_takeover" in zipped.extensions[0]  # one compressed frame serves every browser
 
     written = [_sheet(writer, server, ws, n) for n in range(60)]  # ~140 KB of changes; ``slow`` reads none yet
     last = written[-1]["seq"]

@@ -3,6 +3,7 @@ full. Fakes stand in for python-engineio's socket; the frames are checked byte f
 import queue
 import socket
 import types
+import zlib
 
 from engineio import packet as eio_packet
 
@@ -10,8 +11,8 @@ from app import fanout, workers
 from app.socket_guard import _GuardedWebSocket
 
 
-def parse(frame: bytes) -> tuple[int, str, bytes]:
-    """(first byte, text, what is left after the frame)."""
+def parse(frame: bytes) -> tuple[int, str | bytes, bytes]:
+    """(first byte, text — or the compressed bytes —, what is left after the frame)."""
     n = frame[1] & 0x7F
     at = 2
     if n == 126:
@@ -19,7 +20,8 @@ def parse(frame: bytes) -> tuple[int, str, bytes]:
     elif n == 127:
         n, at = int.from_bytes(frame[2:10], "big"), 10
     assert not frame[1] & 0x80, "server frames are not masked"
-    return frame[0], frame[at:at + n].decode("utf-8"), frame[at + n:]
+    body = frame[at:at + n]
+    return frame[0], body if frame[0] & 0x40 else body.decode("utf-8"), frame[at + n:]
 
 
 def test_frames_have_the_right_length_field_for_every_size():
@@ -47,7 +49,7 @@ class FakeRaw:
 
 def _server(monkeypatch, raw):
     monkeypatch.setattr(workers, "under_gevent", lambda: True)
-    ws = types.SimpleNamespace(busy=False, plain=True, sock=raw)
+    ws = types.SimpleNamespace(busy=False, frames="plain", sock=raw)
     sock = types.SimpleNamespace(queue=queue.Queue(), upgrading=False, closing=False, closed=False, fast_ws=ws)
     slow_path = []
     server = types.SimpleNamespace(eio=types.SimpleNamespace(sockets={"e1": sock}),
@@ -82,12 +84,12 @@ def test_what_a_full_socket_does_not_take_waits_in_its_queue_and_later_packets_q
     assert slow_path == [two] and sock.queue.qsize() == 1
 
 
-def test_no_fast_path_while_writing_compressed_upgrading_or_closing(monkeypatch):
-    for state in ({"busy": True}, {"plain": False}, {"upgrading": True}, {"closing": True}, {"closed": True}):
+def test_no_fast_path_while_writing_upgrading_or_closing_or_with_another_extension(monkeypatch):
+    for state in ({"busy": True}, {"frames": None}, {"upgrading": True}, {"closing": True}, {"closed": True}):
         raw = FakeRaw(10 ** 6)
         server, sock, ws, slow_path = _server(monkeypatch, raw)
         for k, v in state.items():
-            setattr(ws if k in ("busy", "plain") else sock, k, v)
+            setattr(ws if k in ("busy", "frames") else sock, k, v)
         pkt = _pkt("2[\"x\"]")
         server._send_eio_packet("e1", pkt)
         assert raw.got == b"" and slow_path == [pkt], state
@@ -119,7 +121,7 @@ def test_the_connection_writer_sends_a_queued_rest_as_raw_bytes_and_is_busy_mean
                 seen.append(message)
 
         guard = _GuardedWebSocket(WebSocketWSGI(), types.SimpleNamespace(sid="e1"), None)
-        assert guard.plain and not guard.busy
+        assert guard.frames == "plain" and not guard.busy
         rest = fanout.RawFrame(fanout.frame(b"4hello")[3:])
         guard.send(rest)
         assert b.recv(100) == rest and seen == [] and not guard.busy
@@ -128,3 +130,42 @@ def test_the_connection_writer_sends_a_queued_rest_as_raw_bytes_and_is_busy_mean
     finally:
         a.close()
         b.close()
+
+
+def test_compressed_screens_share_one_frame_compressed_once_and_readable_on_its_own(monkeypatch):
+    """Browsers negotiate permessage-deflate without server context takeover: one compressed frame per
+    message serves them all, and a fresh decompressor reads it (RFC 7692 §7.2.1)."""
+    raws = [FakeRaw(10 ** 6) for _ in range(3)]
+    server, sock, ws, slow_path = _server(monkeypatch, raws[0])
+    ws.frames = 15
+    for n, raw in enumerate(raws[1:], 2):
+        server.eio.sockets[f"e{n}"] = types.SimpleNamespace(
+            queue=queue.Queue(), upgrading=False, closing=False, closed=False,
+            fast_ws=types.SimpleNamespace(busy=False, frames=15 if n == 2 else "plain", sock=raw))
+    text = '2["changes",{"changes":[' + ",".join(['{"title":"Palettes bois"}'] * 40) + "]}]"
+    pkt = _pkt(text)
+    for sid in ("e1", "e2", "e3"):
+        server._send_eio_packet(sid, pkt)
+    assert raws[0].got == raws[1].got != raws[2].got
+    first, body, rest = parse(raws[0].got)
+    assert first == 0xC1 and rest == b""  # FIN + RSV1 (compressed) + text
+    assert zlib.decompressobj(-15).decompress(body + b"\x00\x00\xff\xff").decode() == "4" + text
+    assert len(body) < len(text) / 4
+    assert parse(raws[2].got)[1] == "4" + text
+
+
+def test_compression_is_granted_without_context_takeover_and_other_extensions_are_not_fast():
+    from wsproto.extensions import PerMessageDeflate
+
+    fanout.deflate_offer()
+    import simple_websocket.ws
+
+    ext = simple_websocket.ws.PerMessageDeflate()
+    answer = ext.accept("permessage-deflate; client_max_window_bits")
+    assert "server_no_context_takeover" in answer and "client_no_context_takeover" in answer
+    conn = types.SimpleNamespace(_proto=types.SimpleNamespace(extensions=[ext]))
+    assert fanout.frames_of(conn) == 15
+    keeping = PerMessageDeflate()
+    keeping.accept("permessage-deflate")
+    assert fanout.frames_of(types.SimpleNamespace(_proto=types.SimpleNamespace(extensions=[keeping]))) is None
+    assert fanout.frames_of(types.SimpleNamespace(_proto=types.SimpleNamespace(extensions=[]))) == "plain"
