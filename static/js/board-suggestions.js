@@ -1,7 +1,7 @@
 // The board's "Suggestions" view: offer → need pairs for the facilitator's table or the
 // whole room, live, accepted (the idea) or dismissed (undoable) in one tap.
 import { ApiError, call, uuid } from './lib/api.js';
-import { $, bootData, el, setCatalogue, t, toast } from './lib/dom.js';
+import { $, bootData, el, reconcile, setCatalogue, t, toast } from './lib/dom.js';
 import { openSocket } from './lib/live.js';
 import { SuggestionFeed, reasonText } from './lib/suggestions.js';
 
@@ -67,8 +67,8 @@ function render() {
   if (count) count.textContent = String(shown.length);
   if (panel.hidden) return;
   const list = $('#sugg-list');
-  list.replaceChildren(...shown.slice(0, limit).map(card));
-  if (!shown.length) list.append(el('li', { class: 'muted', text: t(scope === 'table' ? 'js.sugg.none_table' : 'js.sugg.none') }));
+  const none = { id: '', none: t(scope === 'table' ? 'js.sugg.none_table' : 'js.sugg.none') };
+  reconcile(list, shown.length ? shown.slice(0, limit) : [none], (s) => s.id, (s) => (s.none ? el('li', { class: 'muted', text: s.none }) : card(s)));
   const more = $('#sugg-more');
   more.hidden = shown.length <= limit;
   more.textContent = `${t('js.sugg.more')} (${shown.length - limit})`;

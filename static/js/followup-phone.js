@@ -1,7 +1,7 @@
 // A participant's phone after the event: the organisation's ideas in follow-up and its own outcome
 // ("where are we?", € saved, a word), sent to the facilitator in charge through the API.
 import { call } from './lib/api.js';
-import { $, lbl, showErrors, toast } from './lib/dom.js';
+import { $, lbl, reconcile, showErrors, toast } from './lib/dom.js';
 
 const box = $('#fu-phone');
 const W = box.dataset.workshop;
@@ -52,7 +52,7 @@ function card(idea) {
 async function load() {
   try {
     const data = await call('GET', `/api/w/${W}/followup/mine`);
-    $('#fu-phone-list').replaceChildren(...data.ideas.map(card));
+    reconcile($('#fu-phone-list'), data.ideas, (i) => i.id, card);
     $('#fu-phone-empty').hidden = data.ideas.length > 0;
   } catch { box.hidden = true; }
   box.dataset.ready = '1';

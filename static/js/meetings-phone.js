@@ -4,7 +4,7 @@
 // page can open a request with:
 //   document.dispatchEvent(new CustomEvent('atelier:request-meeting', {detail: {org_id, sheet_id, idea_id, origin}}))
 import { call, uuid } from './lib/api.js';
-import { bootData, el, toast } from './lib/dom.js';
+import { bootData, el, reconcile, toast } from './lib/dom.js';
 import { Meetings } from './lib/meetings.js';
 
 const boot = bootData();
@@ -151,29 +151,26 @@ function render() {
   const next = upcoming[0] || null;
   const requests = mine.filter((m) => m.request_status !== 'accepted' || m.slot === null || m.slot === undefined)
     .filter((m) => m.status !== 'held');
-  const focusId = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
-  const keepOpen = box.querySelector('.mm-ask-box[open]') !== null;
-  box.replaceChildren(el('h2', { id: 'mm-h', text: t('b2b.my_meetings') }));
-  if (next) box.append(meetingCard(next, { highlight: true }));
-  else if (!planned.length) box.append(el('p', { class: 'muted', text: t('b2b.none_yet') }));
   const rest = planned.filter((m) => m !== next);
-  if (rest.length) {
-    box.append(el('ul', { class: 'mm-list' }, ...rest.map((m) => el('li', {}, meetingCard(m)))));
-  }
-  if (requests.length) {
-    box.append(el('h3', { text: t('b2b.requests') }), el('ul', { class: 'mm-reqs' }, ...requests.map(requestRow)));
-  }
-  if (planned.length) {
-    const base = `/w/${encodeURIComponent(boot.code)}/meetings/${encodeURIComponent(me())}/agenda`;
-    box.append(el('p', { class: 'row gap mm-agenda' },
+  const base = `/w/${encodeURIComponent(boot.code)}/meetings/${encodeURIComponent(me())}/agenda`;
+  // The section's parts, each redrawn only when it changed (the lists card by card): a fold opened or a
+  // note being typed stays as it is while the room's changes reload the board.
+  const parts = [
+    { key: 'head', draw: () => el('h2', { id: 'mm-h', text: t('b2b.my_meetings') }) },
+    next ? { key: `next-${next.id}`, data: next, draw: () => meetingCard(next, { highlight: true }) }
+      : !planned.length && { key: 'none', draw: () => el('p', { class: 'muted', text: t('b2b.none_yet') }) },
+    rest.length && { key: 'rest', draw: () => el('ul', { class: 'mm-list' }) },
+    requests.length && { key: 'requests-head', draw: () => el('h3', { text: t('b2b.requests') }) },
+    requests.length && { key: 'requests', draw: () => el('ul', { class: 'mm-reqs' }) },
+    planned.length && { key: 'agenda', draw: () => el('p', { class: 'row gap mm-agenda' },
       el('a', { class: 'btn', href: `${base}.pdf`, text: t('b2b.my_agenda_pdf') }),
-      el('a', { class: 'btn', href: `${base}.ics`, text: t('b2b.my_agenda_ics') })));
-  }
-  const ask = askForm(pendingAsk);
-  if (keepOpen) ask.open = true;
-  box.append(ask);
+      el('a', { class: 'btn', href: `${base}.ics`, text: t('b2b.my_agenda_ics') })) },
+    { key: 'ask', data: pendingAsk, draw: () => askForm(pendingAsk) },
+  ].filter(Boolean);
+  reconcile(box, parts, (p) => p.key, (p) => p.draw(), { stamp: (p) => JSON.stringify(p.data ?? null) });
+  if (rest.length) reconcile(box.querySelector(':scope > .mm-list'), rest, (m) => m.id, (m) => el('li', {}, meetingCard(m)));
+  if (requests.length) reconcile(box.querySelector(':scope > .mm-reqs'), requests, (m) => m.id, requestRow);
   box.hidden = false;
-  if (focusId) { const f = document.getElementById(focusId); if (f) f.focus(); }
 }
 
 // A "Demander un rendez-vous" button on the room's sheets of other organisations and on this
@@ -211,4 +208,4 @@ const space = document.getElementById('space');
 if (space) new MutationObserver(() => { if (!space.hidden) mm.refresh(); }).observe(space, { attributes: true, attributeFilter: ['hidden'] });
 mm.connect();
 mm.load().catch(() => {});
-setInterval(() => { if (mm.board && !box.contains(document.activeElement)) render(); }, 15000);
+setInterval(() => { if (mm.board) render(); }, 15000); // the countdowns; what is being typed stays

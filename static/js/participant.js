@@ -1,6 +1,6 @@
 // A participant's phone: join an organisation, write sheets, browse the room, propose ideas.
 import { ApiError, call, uuid } from './lib/api.js';
-import { $, $$, asNumber, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
+import { $, $$, asNumber, bootData, el, formData, lbl, reconcile, refocus, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { JoinConsent } from './lib/join-consent.js';
 import { sharedLive } from './lib/live.js';
 import { Outbox } from './lib/outbox.js';
@@ -239,7 +239,7 @@ function withdraw(sheet) {
   outbox.add({ id: rid, method: 'PATCH', url: url(`/sheets/${sheet.id}`), body: { version: sheet.version, state: 'withdrawn', request_id: rid }, kind: 'sheet', label: sheet.title });
 }
 
-function sheetCard(s, { mine, pending, rejected } = {}) {
+function sheetCard(s, { mine, pending, rejected, refused = [] } = {}) {
   const li = el('li', { class: `card sheet ${s.kind}`, dataset: { id: s.id } },
     el('p', { class: 'kicker' }, el('span', { class: `tag ${s.kind}`, text: lbl('sheet_kind', s.kind) }), ' ', lbl('cat', s.category),
       s.subcategory ? ` · ${lbl('sub', s.subcategory)}` : ''),
@@ -262,6 +262,7 @@ function sheetCard(s, { mine, pending, rejected } = {}) {
         el('button', { class: 'btn', type: 'button', onclick: () => openSheetForm(s.kind, s), 'aria-label': `${t('js.edit')} — ${s.title}`, text: t('js.edit') }),
         el('button', { class: 'btn danger', type: 'button', onclick: () => withdraw(s), 'aria-label': `${t('js.withdraw')} — ${s.title}`, text: t('js.withdraw') })));
     }
+    for (const id of refused) li.append(el('button', { id: `discard-${id}`, class: 'btn', type: 'button', text: t('js.discard'), onclick: () => { outbox.drop(id); render(); } }));
   } else if (intakeOpen()) {
     const btn = el('button', { class: 'btn primary interest-btn', type: 'button', 'aria-expanded': String(interestOpen === s.id), text: t('js.interested'), onclick: () => { interestOpen = interestOpen === s.id ? null : s.id; render(); } });
     const foot = el('div', { class: 'sheet-foot' }, li.querySelector('.org'), btn);
@@ -326,40 +327,45 @@ function render() {
   $('#my-org-name').textContent = orgName(org);
 
   const entries = outbox.entries().filter((e) => e.kind === 'sheet');
+  const sheetOf = (e) => e.body.id || e.url.split('/').pop();
   const pendingIds = new Map();
-  for (const e of entries) pendingIds.set(e.body.id || e.url.split('/').pop(), e);
+  for (const e of entries) pendingIds.set(sheetOf(e), e);
+  const refused = (id) => entries.filter((e) => e.rejected && sheetOf(e) === id).map((e) => e.id); // each with its "discard"
   const mine = live.list('sheets').filter((s) => s.organisation_id === org);
   const cards = [];
   for (const e of entries) {
-    if (e.method === 'POST' && !live.maps.sheets.has(e.body.id)) cards.push(sheetCard({ ...e.body, organisation_id: org }, { mine: true, pending: !e.rejected, rejected: e.rejected ? e.error : null }));
+    if (e.method === 'POST' && !live.maps.sheets.has(e.body.id)) cards.push({ s: { ...e.body, organisation_id: org }, pending: !e.rejected, rejected: e.rejected ? e.error : null });
   }
   for (const s of mine.sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''))) {
     const p = pendingIds.get(s.id);
-    cards.push(sheetCard(s, { mine: true, pending: p && !p.rejected, rejected: p && p.rejected ? p.error : null }));
+    cards.push({ s, pending: !!p && !p.rejected, rejected: p && p.rejected ? p.error : null });
   }
-  $('#my-sheets').replaceChildren(...cards);
+  for (const c of cards) c.refused = refused(c.s.id);
+  reconcile($('#my-sheets'), cards, (c) => c.s.id, (c) => sheetCard(c.s, { mine: true, ...c }));
   $('#mine-empty').hidden = cards.length > 0;
-  for (const e of outbox.rejected()) {
-    if (!$(`#discard-${CSS.escape(e.id)}`)) {
-      const card = $(`#my-sheets [data-id="${CSS.escape(e.body && e.body.id ? e.body.id : e.url.split('/').pop())}"]`);
-      if (card) card.append(el('button', { id: `discard-${e.id}`, class: 'btn', type: 'button', text: t('js.discard'), onclick: () => { outbox.drop(e.id); render(); } }));
-    }
-  }
 
   renderRoom();
   renderPoolOrgs();
 
   const pendingIdeas = outbox.entries().filter((e) => e.kind === 'idea' && !live.maps.ideas.has(e.body.id));
   const ideas = live.list('ideas').sort((a, b) => (b.created_at || '').localeCompare(a.created_at || ''));
-  $('#my-ideas').replaceChildren(
-    ...pendingIdeas.map((e) => el('li', { class: 'card idea' }, el('h3', { text: e.body.title || e.label }), el('p', { class: `state ${e.rejected ? 'rejected' : 'pending'}`, text: e.rejected ? `${t('js.state_rejected')} ${e.error}` : t('js.state_pending') }))),
-    ...ideas.map((i) => el('li', { class: 'card idea', dataset: { id: i.id } },
-      el('p', { class: 'kicker' }, el('span', { class: `status s-${i.status}`, text: lbl('status', i.status) }), i.b2b ? el('span', { class: 'tag b2b', text: 'BtoB' }) : null),
-      el('h3', { text: i.title }),
-      el('p', { class: 'muted', text: (i.org_ids || []).map(orgName).join(i.kind === 'exchange' ? ' → ' : ' · ') }),
-      i.next_step ? el('p', { text: `${t('js.next_step')} ${i.next_step}` }) : null)));
+  reconcile($('#my-ideas'), [...pendingIdeas.map((e) => ({ e })), ...ideas.map((i) => ({ i }))], (x) => (x.e ? x.e.body.id : x.i.id),
+    (x) => (x.e ? pendingIdeaCard(x.e) : ideaCard(x.i)));
   $('#ideas-count').textContent = String(ideas.length + pendingIdeas.length);
   $('#ideas-empty').hidden = ideas.length + pendingIdeas.length > 0;
+}
+
+function pendingIdeaCard(e) {
+  return el('li', { class: 'card idea' }, el('h3', { text: e.body.title || e.label }),
+    el('p', { class: `state ${e.rejected ? 'rejected' : 'pending'}`, text: e.rejected ? `${t('js.state_rejected')} ${e.error}` : t('js.state_pending') }));
+}
+
+function ideaCard(i) {
+  return el('li', { class: 'card idea', dataset: { id: i.id } },
+    el('p', { class: 'kicker' }, el('span', { class: `status s-${i.status}`, text: lbl('status', i.status) }), i.b2b ? el('span', { class: 'tag b2b', text: 'BtoB' }) : null),
+    el('h3', { text: i.title }),
+    el('p', { class: 'muted', text: (i.org_ids || []).map(orgName).join(i.kind === 'exchange' ? ' → ' : ' · ') }),
+    i.next_step ? el('p', { text: `${t('js.next_step')} ${i.next_step}` }) : null);
 }
 
 // ---------- "La salle": search, filters, first cards at once and more on demand ----------
@@ -385,21 +391,11 @@ function roomMatches() {
 }
 function renderRoom() {
   if ($('#panel-room').hidden && renderRoom.drawn) { renderRoom.stale = true; return; } // drawn when opened
-  // Someone typing a comment under a card keeps it: live changes wait until they leave the field.
-  if (renderRoom.drawn && document.activeElement && document.activeElement.matches('#room-sheets textarea, #room-sheets input')) { renderRoom.stale = true; return; }
   renderRoom.drawn = true; renderRoom.stale = false;
   const room = roomMatches();
   const shown = room.slice(0, roomLimit);
-  // A live redraw keeps the focus where it was (a card or its button), not back at the top of the page.
-  const act = document.activeElement;
-  const card = act && act.closest ? act.closest('#room-sheets > li') : null;
-  $('#room-sheets').replaceChildren(...shown.map((s) => sheetCard(s)));
-  if (card) {
-    const again = $$('#room-sheets > li').find((li) => li.dataset.id === card.dataset.id);
-    const same = again && act !== card && act.classList.contains('interest-btn') ? again.querySelector('.interest-btn') : null;
-    const target = same || again;
-    if (target) { if (target === again) again.tabIndex = -1; target.focus({ preventScroll: true }); }
-  }
+  // Unchanged cards stay the same nodes: the focus, a half-typed comment and the scroll position stay too.
+  reconcile($('#room-sheets'), shown, (s) => s.id, (s) => sheetCard(s));
   const q = $('#room-q').value.trim();
   $('#room-count').textContent = q || $('#room-kind').value || $('#room-cat').value
     ? t('js.room_found', { n: room.length }) : t('js.room_count', { n: room.length });
@@ -419,10 +415,9 @@ $('#room-more').addEventListener('click', () => {
   const first = roomLimit;
   roomLimit += ROOM_PAGE; renderRoom();
   const next = $$('#room-sheets > li')[first]; // focus goes to the first new card, not back to the top
-  if (next) { next.tabIndex = -1; next.focus({ preventScroll: true }); next.scrollIntoView({ block: 'start' }); }
+  if (next) { refocus(next); next.scrollIntoView({ block: 'start' }); }
 });
 document.addEventListener('phone:tab', (ev) => { if (ev.detail === 'room' && renderRoom.stale) renderRoom(); });
-$('#room-sheets').addEventListener('focusout', () => setTimeout(() => { if (renderRoom.stale && !$('#room-sheets').contains(document.activeElement)) renderRoom(); }, 0));
 
 function renderPoolOrgs() {
   const org = myOrg();

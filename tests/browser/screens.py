@@ -8,7 +8,10 @@ headings, tags and badges, choices, the workshop's full name, and everything ins
 from __future__ import annotations
 
 from tests.browser import geometry
-from tests.browser.helpers import SHOTS, shot
+from tests.browser.helpers import SHOTS, context, open_page, shot
+from tests.live import uid
+
+PHONES = {"360x740": (360, 740), "390x844": (390, 844)}
 
 LABELS = ("label, legend, button, [role=tab], summary, h1, h2, h3:not(.card-title), .tag, .badge, .card-tags, "
           ".choice .name, .choice .muted, .ws-name, .me, .kicker, .org-status, .menu-item")
@@ -31,3 +34,28 @@ def screenshot(page, name):
 def not_in_view(page, selectors: list[str]) -> list[str]:
     """The named elements that are missing, hidden, or not wholly inside the viewport right now."""
     return geometry.missing(page, selectors) + geometry.outside_viewport(page, ", ".join(selectors))
+
+
+def phone(browser, size="360x740"):
+    """A phone's page (touch, mobile viewport) that answers yes to every confirm ("Vous représentez … ?")."""
+    w, h = PHONES[size]
+    page = open_page(context(browser, {"viewport": {"width": w, "height": h}, "is_mobile": True, "has_touch": True}))
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.accept()))
+    return page
+
+
+def join(page, srv, info):
+    page.goto(srv.url(f"/j/{info['code']}"))
+    page.wait_for_selector("#join:not([hidden]) #org-list .choice")
+    return page
+
+
+def enter(page, srv, info, org=None):
+    """A phone that creates its own organisation (joining an existing one now asks its members first)."""
+    join(page, srv, info)
+    page.click("#new-org summary")
+    page.fill("#f-name", org or f"{uid()[:8]} {uid()[:8]}")  # unlike any other name: no proposal to answer
+    page.click("#org-form button[type=submit]")
+    page.wait_for_selector("#space:not([hidden])")
+    return page

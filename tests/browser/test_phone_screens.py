@@ -9,12 +9,10 @@ import pytest
 
 from tests.browser.demo import demo_server
 from tests.browser.geometry import boxes, horizontal_overflow, overlaps, words_broken
-from tests.browser.helpers import context, open_page
-from tests.browser.screens import labels_clipped, not_in_view, screenshot, state
+from tests.browser.screens import PHONES, enter, join, labels_clipped, not_in_view, phone, screenshot, state
 from tests.live import uid
 
 pytestmark = pytest.mark.timeout(600)
-PHONES = {"360x740": (360, 740), "390x844": (390, 844)}
 ORG = "Garage Bernard & Fils"
 
 
@@ -22,30 +20,6 @@ ORG = "Garage Bernard & Fils"
 def demo(tmp_path_factory):
     with demo_server(tmp_path_factory) as (srv, info):
         yield srv, info
-
-
-def phone(browser, size="360x740"):
-    w, h = PHONES[size]
-    page = open_page(context(browser, {"viewport": {"width": w, "height": h}, "is_mobile": True, "has_touch": True}))
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.accept()))  # "Vous représentez … ?"
-    return page
-
-
-def join(page, srv, info, org=ORG):
-    page.goto(srv.url(f"/j/{info['code']}"))
-    page.wait_for_selector("#join:not([hidden]) #org-list .choice")
-    return page
-
-
-def enter(page, srv, info, org=None):
-    """A phone that creates its own organisation (joining an existing one now asks its members first)."""
-    join(page, srv, info)
-    page.click("#new-org summary")
-    page.fill("#f-name", org or f"{uid()[:8]} {uid()[:8]}")  # unlike any other name: no proposal to answer
-    page.click("#org-form button[type=submit]")
-    page.wait_for_selector("#space:not([hidden])")
-    return page
 
 
 def fold(s):

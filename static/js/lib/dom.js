@@ -81,3 +81,122 @@ export function formatDate(iso, lang) {
   try { return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short' }); }
   catch { return iso; }
 }
+
+// ---------- keyed redraw ----------
+// A live list redrawn from data keeps the nodes whose item did not change: the same DOM nodes, so a
+// tap, the focus, an open fold, typed text, listeners and the scroll position survive the many live
+// changes a minute of the event. A changed item is replaced where it stands, carrying what the person
+// was doing in it (focus, typed text, opened folds) to its new node.
+const drawn = new WeakMap(); // node -> { key, sig, was: Map(control -> its state as drawn) }
+const CONTROLS = 'input, textarea, select, details';
+const stateOf = (n) => (n.tagName === 'DETAILS' ? n.open : n.type === 'checkbox' || n.type === 'radio' ? n.checked : n.value);
+function setState(n, v) {
+  if (n.tagName === 'DETAILS') n.open = v;
+  else if (n.type === 'checkbox' || n.type === 'radio') n.checked = v;
+  else if (n.type !== 'file') n.value = v;
+}
+const controls = (root) => [root, ...root.querySelectorAll(CONTROLS)].filter((n) => n.matches(CONTROLS));
+
+// The element of `fresh` that stands for `node` of `old` (same id, or the same kind of element at the same
+// rank), else that of its closest ancestor that has one; `fresh` itself at worst.
+function twin(old, node, fresh) {
+  for (let n = node; n && n !== old; n = n.parentElement) {
+    if (n.id) { const same = fresh.querySelector(`#${CSS.escape(n.id)}`); if (same) return same; }
+    const like = (m) => m.tagName === n.tagName && m.className === n.className && m.getAttribute('name') === n.getAttribute('name')
+      && m.getAttribute('type') === n.getAttribute('type') && m.dataset.act === n.dataset.act;
+    const rank = Array.from(old.getElementsByTagName(n.tagName)).filter(like).indexOf(n);
+    const same = Array.from(fresh.getElementsByTagName(n.tagName)).filter(like)[rank];
+    if (same) return same;
+  }
+  return fresh;
+}
+
+// Focus `node` again without scrolling, as the same element or as its stand-in in a redrawn card.
+export function refocus(node, { from = null, selection = null } = {}) {
+  if (!node.matches('a[href], button, input, select, textarea, summary, [tabindex]')) node.tabIndex = -1;
+  node.focus({ preventScroll: true });
+  if (selection && from !== node && typeof node.setSelectionRange === 'function') {
+    try { node.setSelectionRange(...selection); } catch { /* not a text field */ }
+  }
+}
+
+// What the person changed in `old` since it was drawn goes to `fresh`, unless the new drawing itself
+// changes that control (then the data is newer); returns the focus's stand-in.
+function carry(old, fresh, focused) {
+  for (const [n, v] of drawn.get(old).was) {
+    const now = stateOf(n);
+    if (now === v || !old.contains(n)) continue;
+    const to = twin(old, n, fresh);
+    if ((to !== fresh || n === old) && to.tagName === n.tagName && to.type === n.type && stateOf(to) === v) setState(to, now);
+  }
+  return focused && old.contains(focused) ? twin(old, focused, fresh) : null;
+}
+
+/**
+ * Make `parent`'s children the rendered `items`, in order. A node whose key and signature (the item as
+ * JSON by default, `stamp` when the render reads more than the item and its HTML shows, plus the freshly
+ * rendered node's HTML) are unchanged is kept as it is; a changed one is replaced in place; the others
+ * are inserted, moved (the fewest moves) or removed. Children not drawn by reconcile are removed.
+ */
+export function reconcile(parent, items, keyOf, render, { stamp = JSON.stringify } = {}) {
+  const old = new Map();
+  for (const node of parent.children) {
+    const d = drawn.get(node);
+    if (d && !old.has(d.key)) old.set(d.key, node);
+  }
+  const focused = document.activeElement && document.activeElement !== parent && parent.contains(document.activeElement)
+    ? document.activeElement : null;
+  const selection = focused && typeof focused.selectionStart === 'number' ? [focused.selectionStart, focused.selectionEnd, focused.selectionDirection] : null;
+  let focusTo = null;
+  const wanted = [];
+  for (const item of items) {
+    const key = String(keyOf(item));
+    const fresh = render(item);
+    const sig = `${stamp(item)}\u0000${fresh.outerHTML}`;
+    const was = old.get(key);
+    old.delete(key); // a repeated key gets a node of its own
+    if (was && drawn.get(was).sig === sig) { wanted.push(was); continue; }
+    drawn.set(fresh, { key, sig, was: new Map(controls(fresh).map((n) => [n, stateOf(n)])) });
+    if (was) {
+      focusTo = carry(was, fresh, focused) || focusTo;
+      was.replaceWith(fresh);
+    }
+    wanted.push(fresh);
+  }
+  const keep = new Set(wanted);
+  for (const node of Array.from(parent.children)) if (!keep.has(node)) node.remove();
+  // Nodes already in place along the longest increasing run of their current positions stay; the rest move.
+  const at = new Map(Array.from(parent.children, (n, i) => [n, i]));
+  const staying = longestRun(wanted.map((n) => (at.has(n) ? at.get(n) : -1)));
+  let next = null;
+  for (let i = wanted.length - 1; i >= 0; i -= 1) {
+    const node = wanted[i];
+    if (!staying.has(i)) place(parent, node, next);
+    next = node;
+  }
+  if (focusTo && focusTo.isConnected) refocus(focusTo, { from: focused, selection });
+  else if (focused && focused.isConnected && document.activeElement !== focused) refocus(focused);
+}
+
+// A node already in the list moves with moveBefore where the browser has it: focus and state stay.
+function place(parent, node, next) {
+  if (node.parentNode === parent && parent.moveBefore) {
+    try { parent.moveBefore(node, next); return; } catch { /* a plain move then */ }
+  }
+  parent.insertBefore(node, next);
+}
+
+// Indexes of `seq` (values < 0 skipped) forming its longest strictly increasing subsequence.
+function longestRun(seq) {
+  const tails = []; const prev = new Array(seq.length);
+  for (let i = 0; i < seq.length; i += 1) {
+    if (seq[i] < 0) continue;
+    let lo = 0; let hi = tails.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (seq[tails[mid]] < seq[i]) lo = mid + 1; else hi = mid; }
+    prev[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
+  }
+  const out = new Set();
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = prev[i]) out.add(i);
+  return out;
+}
