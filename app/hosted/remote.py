@@ -141,19 +141,18 @@ def sync(wid):
         return jsonify({"error": t(exc.key), "code": exc.key})
 
 
-def _beat_loop(registry):
-    sio = realtime.socketio
-    while True:
-        sio.sleep(BEAT_EVERY)
-        for ws in registry.all():
-            try:
-                seq = ws.store.last_seq()
-                sio.emit("beat", {"seq": seq}, to=[realtime.room(ws.id, r) for r in realtime.ROLE_ROOMS])
-            except Exception:  # one closed store must not stop the others' heartbeat
-                log.exception("beat for %s", ws.id)
+def _beat(registry):
+    for ws in registry.all():
+        try:
+            seq = ws.store.last_seq()
+            realtime.socketio.emit("beat", {"seq": seq}, to=[realtime.room(ws.id, r) for r in realtime.ROLE_ROOMS])
+        except Exception:  # one closed store must not stop the others' heartbeat
+            log.exception("beat for %s", ws.id)
 
 
 def install(app, registry, where):
+    from .. import periodic
+
     app.register_blueprint(bp)
     realtime.ELSEWHERE = Elsewhere(where, app.config["SECRET_KEY"])
-    realtime.socketio.start_background_task(_beat_loop, registry)
+    periodic.every("hosted-beat", BEAT_EVERY, lambda: _beat(registry))
