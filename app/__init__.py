@@ -142,6 +142,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_error_handler(413, lambda e: _error(413, "err.too_large"))
     app.register_error_handler(400, lambda e: _error(400, "err.body"))
     app.register_error_handler(500, lambda e: _error(500, "err.server"))
+    from .workers import Stopping
+
+    app.register_error_handler(Stopping, lambda e: _error(503, "err.server"))  # a job cut short by the stop
     if where:
         hosted.install(app, registry, where)
     return app

@@ -282,41 +282,18 @@ def backup_changed(registry, copy_to=None) -> list[Path]:
 
 
 def start_periodic(app, registry, minutes: float = 5):
-    """Back up changed workshops every ``minutes``, in a background task (gevent or threading).
+    """Back up changed workshops every ``minutes``, in a background loop (:mod:`app.periodic`).
 
-    ``app.extensions["backup_stop"].set()`` stops it.
+    ``app.extensions["backup_loop"].stop()`` stops it.
     """
+    from . import periodic
+
     seconds = max(float(minutes) * 60.0, 0.2)
-    from .realtime import socketio
-
-    if socketio.server is not None:
-        sleep = socketio.sleep
-    else:
-        import time
-
-        sleep = time.sleep
-
-    stop = threading.Event()
-
-    def loop():
-        while not stop.is_set():
-            sleep(seconds)
-            if stop.is_set():
-                break
-            try:
-                backup_changed(registry, copy_to=getattr(app, "config", {}).get("BACKUP_COPY_TO"))
-            except Exception:  # never let the loop die
-                log.exception("backup loop")
-
-    if socketio.server is not None:
-        task = socketio.start_background_task(loop)
-    else:
-        task = threading.Thread(target=loop, name="atelier-backup", daemon=True)
-        task.start()
-    app.extensions["backup_task"] = task
-    app.extensions["backup_stop"] = stop  # .set() ends the loop after its current sleep
+    loop = periodic.every("backup", seconds, lambda: backup_changed(
+        registry, copy_to=getattr(app, "config", {}).get("BACKUP_COPY_TO")))
+    app.extensions["backup_loop"] = loop
     log.info("automatic backups every %.3g min in %s", seconds / 60, Path(registry.data_dir) / "backups")
-    return task
+    return loop
 
 
 # -- for the web layer ------------------------------------------------------

@@ -5,7 +5,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from .paths import default_data_dir, prog
 
@@ -105,14 +104,12 @@ def _nodelay_handler():
 def _warm_workers():
     """The export worker process starts once the server is up (not on the first download)."""
     from . import workers
-    from .realtime import socketio
 
-    socketio.sleep(1.0)
     workers.warm("app.exports.pdf_book", "app.exports.tables", "app.exports.backup_json", "app.imports.read")
 
 
 def serve(args) -> int:
-    from . import create_app, keepawake, startup
+    from . import create_app, keepawake, periodic, startup, workers
     from .realtime import socketio
 
     port = startup.free_port_from(args.host, args.port)
@@ -149,7 +146,7 @@ def serve(args) -> int:
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
-    socketio.start_background_task(_warm_workers)
+    periodic.once("warm-workers", 1.0, _warm_workers)
     startup.stop_on_terminate()
     try:
         socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)
@@ -160,26 +157,32 @@ def serve(args) -> int:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        periodic.stop_all()
+        workers.shutdown(wait=False)  # an export or warm-up under way must not hold the stop
         awake.stop()
     print(startup.msg("stopped"), flush=True)
+    import gc
+
+    gc.freeze()  # the process ends now: no seconds spent collecting a heap of places and engines on the way out
     return 0
 
 
 def _warm_suggestions(registry):
-    """Suggestion engines built in the background once the server listens (not by the first write)."""
+    """Suggestion engines built in the background once the server listens (not by the first write);
+    a failure is logged and a cold engine is built on first use instead."""
     import logging
+    import time
 
-    from . import workers
+    from . import periodic, workers
     from .matching import geo
     from .realtime import socketio
     from .services import suggestions
 
     def run():
-        socketio.sleep(0.5)
-        try:
-            geo.preload(workers.run_native)  # the distances' places (2-3 s of CPU) in a native thread: the loop goes on
-            suggestions.warm(registry, pause=socketio.sleep)
-        except Exception:  # a cold engine is built on first use instead
-            logging.getLogger(__name__).exception("warming the suggestions")
+        t0 = time.monotonic()
+        geo.preload(workers.run_native)  # the distances' places (2-3 s of CPU) in a native thread: the loop goes on
+        built = suggestions.warm(registry, pause=socketio.sleep)
+        logging.getLogger("atelier").info("suggestions ready: places read, %d workshop(s) warmed in %.1f s", built,
+                                          time.monotonic() - t0)
 
-    socketio.start_background_task(run)
+    return periodic.once("warm-suggestions", 0.5, run)

@@ -27,6 +27,8 @@ from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 from socketio import packet
 
+from . import fanout
+
 log = logging.getLogger("atelier.socket")
 
 MAX_MALFORMED = 10
@@ -99,6 +101,7 @@ def install(server):
     server.eio.on("disconnect", on_disconnect)
     server._guard_original = original
     install_engineio(server)
+    fanout.install(server)
 
 
 def engineio_frame_ok(data) -> bool:
@@ -111,16 +114,31 @@ def engineio_frame_ok(data) -> bool:
 
 
 class _GuardedWebSocket:
-    """The websocket python-engineio reads from, with undecodable frames skipped and counted."""
+    """The websocket python-engineio reads from, with undecodable frames skipped and counted.
+
+    It also tells :mod:`app.fanout` whether a frame may be written straight to the socket: ``frames`` (how
+    they may be built once, see :func:`app.fanout.frames_of`) and not ``busy`` (the connection's writer is
+    not in the middle of a write)."""
 
     def __init__(self, ws, socket, server):
         self._ws, self._socket, self._server = ws, socket, server
+        self.busy = False
+        inner = getattr(ws, "ws", None)  # simple_websocket's connection, handshake done
+        self.sock = getattr(inner, "sock", None)
+        conn = getattr(getattr(inner, "ws", None), "connection", None)  # wsproto's
+        self.frames = fanout.frames_of(conn) if self.sock is not None else None
 
     def __getattr__(self, name):
         return getattr(self._ws, name)
 
     def send(self, message):
-        return self._ws.send(message)
+        self.busy = True
+        try:
+            if type(message) is fanout.RawFrame:
+                return self.sock.sendall(message)
+            return self._ws.send(message)
+        finally:
+            self.busy = False
 
     def close(self):
         return self._ws.close()
@@ -149,7 +167,8 @@ def install_engineio(server):
             socket = handler.__self__  # python-engineio passes its Socket's bound handler
 
             def guarded(ws):
-                return handler(_GuardedWebSocket(ws, socket, server))
+                socket.fast_ws = _GuardedWebSocket(ws, socket, server)
+                return handler(socket.fast_ws)
 
             super().__init__(guarded, eio_server, **kw)
 

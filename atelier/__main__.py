@@ -1,4 +1,5 @@
 """``atelier [command] [options]`` — start the server (default) or run a command; ``--help`` lists them."""
+import os
 import sys
 
 
@@ -13,6 +14,20 @@ def _serving_with_gevent(argv) -> bool:
         if a.startswith("--async-mode=") and a.split("=", 1)[1] != "gevent":
             return False
     return True
+
+
+# python-socketio imports its clients (requests, websocket-client) and its Redis manager (redis) with itself;
+# a server on one laptop uses none of them: left out, they are 12 MB less memory (71 -> 59 MB at start).
+# python-socketio and python-engineio take a missing one as "not installed". Hosted mode keeps redis.
+UNUSED_BY_A_LOCAL_SERVER = ("redis", "valkey", "requests", "websocket")
+
+
+def _leave_out_unused(argv):
+    hosted = os.environ.get("ATELIER_MESSAGE_QUEUE") or any(
+        a == "--message-queue" or a.startswith("--message-queue=") for a in argv)
+    for name in UNUSED_BY_A_LOCAL_SERVER:
+        if name not in sys.modules and not (hosted and name in ("redis", "valkey")):
+            sys.modules[name] = None  # ``import name`` now raises ImportError
 
 
 def _cli():
@@ -32,6 +47,7 @@ def run(argv=None) -> int:
         from gevent import monkey
 
         monkey.patch_all()
+        _leave_out_unused(argv)
     if sys.platform == "win32":  # French accents in a Windows console
         for stream in (sys.stdout, sys.stderr):
             try:

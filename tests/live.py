@@ -30,6 +30,16 @@ def uid() -> str:
     return str(uuid.uuid4())
 
 
+def until(predicate, timeout=10.0, step=0.05) -> bool:
+    """Wait for ``predicate()`` to be true, at most ``timeout`` seconds; its last value."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
+
+
 def stop_process(proc, timeout=10):
     """SIGTERM, then SIGKILL if it does not stop in ``timeout`` seconds."""
     if proc and proc.poll() is None:

@@ -15,7 +15,6 @@ forward instead of waiting a week.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, time, timedelta, timezone
 
 from . import dates
@@ -141,29 +140,10 @@ class Weekly:
 
 
 def start(app, registry, every: float = 60.0, clock=utc_now):
-    """Check every ``every`` seconds in a background task (gevent with the server, else a thread).
-    ``app.extensions["weekly_stop"].set()`` ends it; ``app.extensions["weekly"]`` is the :class:`Weekly`."""
-    from ..realtime import socketio
+    """Check every ``every`` seconds in a background loop (:mod:`app.periodic`).
+    ``app.extensions["weekly_loop"].stop()`` ends it; ``app.extensions["weekly"]`` is the :class:`Weekly`."""
+    from .. import periodic
 
     weekly = Weekly(app, registry, clock)
-    stop = threading.Event()
-    gevent = socketio.server is not None and socketio.server.async_mode == "gevent"
-    sleep = socketio.sleep if gevent else __import__("time").sleep
-
-    def loop():
-        while not stop.is_set():
-            sleep(every)
-            if stop.is_set():
-                break
-            try:
-                weekly.tick()
-            except Exception:  # never let the loop die
-                log.exception("weekly reminders loop")
-
-    if gevent:
-        task = socketio.start_background_task(loop)
-    else:
-        task = threading.Thread(target=loop, name="atelier-weekly", daemon=True)
-        task.start()
-    app.extensions.update(weekly=weekly, weekly_task=task, weekly_stop=stop)
+    app.extensions.update(weekly=weekly, weekly_loop=periodic.every("weekly-reminders", every, weekly.tick))
     return weekly

@@ -45,6 +45,12 @@ def check_csrf():
         abort(make_response(render_template("error.html", message=i18n.t("err.csrf"), status=400), 400))
 
 
+def field_messages(exc, whole: str = "_") -> dict:
+    """A refusal (``ServiceError``) as a form shows it: ``{field: message}`` in the reader's language; a
+    refusal of the whole form (no field named) under ``whole``, so no message is ever lost."""
+    return {k: i18n.t(v[0], **v[1]) for k, v in exc.fields.items()} or {whole: i18n.t(exc.key, **exc.params)}
+
+
 def require_action(ws, action: str, own=None):
     """Pages that are matrix actions (exports, follow-up, facilitator QR codes): refuse with a page in the
     user's language. ``own``: whether the page is about the reader's own record, where the matrix asks."""

@@ -11,8 +11,7 @@ from flask import Blueprint, redirect, request, url_for
 from .. import auth, i18n
 from ..services import ServiceError
 from ..store import new_id
-from .common import check_csrf, page, registry, require_action, workshop_or_404
-from .followup_settings import field_messages
+from .common import check_csrf, field_messages, page, registry, require_action, workshop_or_404
 
 bp = Blueprint("flowstudy", __name__)
 ROWS = 4  # sheet rows of the form (blank rows are not sheets)

@@ -12,17 +12,12 @@ from flask import current_app, redirect, request, url_for
 
 from .. import auth, i18n
 from ..services import ServiceError
-from .common import Routes, check_csrf, page, require_action, workshop_or_404
+from .common import Routes, check_csrf, field_messages, page, require_action, workshop_or_404
 
 routes = Routes()  # on the follow-up blueprint (app/web/followup.py)
 
 DAYS = range(7)
 HOURS = range(24)
-
-
-def field_messages(exc: ServiceError) -> dict:
-    """A refusal as the page shows it: ``{field: message}`` in the reader's language (``"_"``: the form's)."""
-    return {k: i18n.t(v[0], **v[1]) for k, v in exc.fields.items()} or {"_": i18n.t(exc.key, **exc.params)}
 
 
 def _local(at_iso, tz) -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from .. import auth
 from ..i18n import t
 from ..services import ServiceError, workshops
-from .common import check_csrf, registry
+from .common import check_csrf, field_messages, registry
 
 bp = Blueprint("home", __name__)
 
@@ -30,7 +30,7 @@ def create():
     try:
         ws = workshops.create(registry(), {k: v for k, v in form.items() if v != ""})
     except ServiceError as exc:
-        errors = {k: t(v[0], **v[1]) for k, v in exc.fields.items()}
+        errors = field_messages(exc)
         form.pop("password", None)
         return render_template("home/index.html", workshops=[], errors=errors, form=form), exc.status
     auth.sign_in(ws, "organiser")

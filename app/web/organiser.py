@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from .. import auth, qr
+from .. import auth, qr, workers
 from ..i18n import t
 from ..services import workshops
 from . import imports, organiser_sections, urls
-from .common import check_csrf, page, require_action, workshop_or_404
+from .common import check_csrf, field_messages, page, require_action, workshop_or_404
 
 bp = Blueprint("organiser", __name__)
 
@@ -124,6 +124,8 @@ def export(code, fmt):
         out, seq = build(ws, fmt, lang=pick_lang(), base_url=urls.base_url(), **opts)
     except ValueError:
         abort(404)
+    except workers.Stopping:
+        raise  # the server is stopping (a 503 from the app's handler): nothing to log
     except Exception:  # the worker died or the file could not be read: say so, never a bare 500
         current_app.logger.exception("export %s of %s", fmt, ws.id)
         return render_template("error.html", message=t("err.export_failed"), status=503), 503
@@ -148,8 +150,8 @@ def settings(code):
     try:
         workshops.update_contact(ws, auth.actor(ws), form, logo=logo, remove_logo=request.form.get("logo_remove") == "1")
     except ServiceError as exc:
-        errors = {k: t(v[0], **v[1]) for k, v in exc.fields.items()} or {"logo": t(exc.key, **exc.params)}
-        return dashboard(ws, settings_form=form, settings_errors=errors, section="workshop", status=exc.status)
+        return dashboard(ws, settings_form=form, settings_errors=field_messages(exc, whole="logo"), section="workshop",
+                         status=exc.status)
     return redirect(url_for("organiser.page", code=ws.code, s="workshop", saved=1))
 
 

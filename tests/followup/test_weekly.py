@@ -33,9 +33,9 @@ def app(tmp_path):
     app = create_app({"DATA_DIR": str(tmp_path / "sessions"), "ASYNC_MODE": "threading",
                       "PUBLIC_URL": "http://192.168.1.20:5000"})
     yield app
-    stop = app.extensions.get("weekly_stop")
-    if stop:
-        stop.set()
+    loop = app.extensions.get("weekly_loop")
+    if loop:
+        loop.stop()
     app.extensions["registry"].close()
 
 
@@ -183,7 +183,7 @@ def test_the_background_task_sends_when_the_clock_reaches_the_slot(app, smtp):
     assert len(inbox.messages) == 1
     time.sleep(0.3)
     assert len(inbox.messages) == 1  # once
-    app.extensions["weekly_stop"].set()
+    app.extensions["weekly_loop"].stop()
 
 
 def test_schedule_settings_are_validated_and_change_nothing_on_bad_input(app):

@@ -157,17 +157,16 @@ def test_start_periodic_in_a_thread(registry, monkeypatch):
         extensions = {}
 
     ws = workshops.create(registry, {"name": "Atelier", "password": "motdepasse"})
-    task = backup.start_periodic(App, registry, minutes=0.005)
-    assert App.extensions["backup_task"] is task
+    loop = backup.start_periodic(App, registry, minutes=0.005)
+    assert App.extensions["backup_loop"] is loop
     try:
         end = time.time() + 10
         while time.time() < end and not backup.list_backups(registry.data_dir, ws.id):
             time.sleep(0.05)
         assert backup.list_backups(registry.data_dir, ws.id)
     finally:
-        App.extensions["backup_stop"].set()
-        task.join(5)
-    assert not task.is_alive()
+        App.extensions["backup_loop"].stop()
+    assert loop.join(5) and not loop.alive
 
 
 def test_restore_brings_the_state_back_and_keeps_the_replaced_file(tmp_path):
