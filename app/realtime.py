@@ -296,9 +296,14 @@ def _schedule_stats(ws, events: list[dict] = ()):
 
 
 def _stats_loop():
+    global _stats_task
     from .services.workshops import stats
 
     while True:
+        if socketio.server is None:  # the server is gone (a script, a test's app): the next one starts its own
+            with _stats_lock:
+                _stats_task = None
+            return
         socketio.sleep(DERIVED_EVERY)
         with _stats_lock:
             due = list(_stats_due.values())
