@@ -260,13 +260,15 @@ def _publish_suggestions(ws, events: list[dict]):
     from .services import suggestions
 
     try:
-        diff = suggestions.changes(ws, events)
+        diff = suggestions.changes(ws, events, pause=socketio.sleep)
     except Exception:  # the matcher must never cost a write its broadcast
         log.exception("suggestions for %s", ws.id)
         return
     if diff:
-        for rooms, msg in suggestion_messages(ws.id, events[-1]["seq"], diff[0], diff[1]):
+        for n, (rooms, msg) in enumerate(suggestion_messages(ws.id, events[-1]["seq"], diff[0], diff[1]), 1):
             socketio.emit("suggestions", msg, to=rooms)
+            if n % suggestions.YIELD_EVERY == 0:  # one message per organisation concerned: give the loop a turn
+                socketio.sleep(0)
 
 
 # What is derived from many records — the counters, the suggested pairs — is recomputed at most every
@@ -294,9 +296,14 @@ def _schedule_stats(ws, events: list[dict] = ()):
 
 
 def _stats_loop():
+    global _stats_task
     from .services.workshops import stats
 
     while True:
+        if socketio.server is None:  # the server is gone (a script, a test's app): the next one starts its own
+            with _stats_lock:
+                _stats_task = None
+            return
         socketio.sleep(DERIVED_EVERY)
         with _stats_lock:
             due = list(_stats_due.values())

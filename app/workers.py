@@ -83,10 +83,11 @@ def _get_pool() -> ProcessPoolExecutor:
 
 
 def _worker_init():
-    """In the worker: quiet, and lower priority than the live server where the OS allows it."""
+    """In the worker: quiet, and well below the live server (nice +10) where the OS allows it: on two busy
+    cores the screens come first, a download waits a little longer."""
     logging.basicConfig(level=logging.WARNING)
     try:
-        os.nice(5)
+        os.nice(10)
     except (AttributeError, OSError):
         pass
 

@@ -236,11 +236,19 @@ def _templates():
 
 
 def _say(key: str, **kw) -> dict:
-    """A reason in both languages; a value is a string or ``{"fr": …, "en": …}``."""
+    """A reason in both languages; a value is a string or ``{"fr": …, "en": …}``.
+
+    The same reason (same words, same distance…) comes back for many pairs: it is made once and shared
+    (read-only), which keeps the matcher's memory from growing by two strings per pair (8 MB at 1,500 sheets)."""
+    return _said(key, tuple(sorted((k, (v["fr"], v["en"]) if isinstance(v, dict) else v) for k, v in kw.items())))
+
+
+@lru_cache(maxsize=65536)
+def _said(key: str, values: tuple) -> dict:
     t = _templates()[key]
     out = {"code": key}
-    for lang in ("fr", "en"):
-        out[lang] = t[lang].format(**{k: (v[lang] if isinstance(v, dict) else v) for k, v in kw.items()})
+    for n, lang in enumerate(("fr", "en")):
+        out[lang] = t[lang].format(**{k: (v[n] if isinstance(v, tuple) else v) for k, v in values})
     return out
 
 

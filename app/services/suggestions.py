@@ -154,7 +154,25 @@ def _apply(ws, st: _State, ev: dict):
         st.dirty |= eng.block(o, n, _is_blocked(s, o, n)) | {o, n}
 
 
-def _current(ws) -> _State:
+# The matcher's catch-up after a burst of writes is pure Python work on the event loop: between every
+# YIELD_EVERY events or pairs, ``pause(0)`` lets the loop answer requests and send changes meanwhile.
+YIELD_EVERY = 16
+
+
+def _pacer(pause):
+    """A function to call once per unit of work: every YIELD_EVERY calls it gives the loop a turn."""
+    if pause is None:
+        return lambda: None
+    count = [0]
+
+    def tick():
+        count[0] += 1
+        if count[0] % YIELD_EVERY == 0:
+            pause(0)
+    return tick
+
+
+def _current(ws, pause=None) -> _State:
     """The workshop's engine, caught up with the journal."""
     st = _state(ws)
     with st.lock:
@@ -166,9 +184,11 @@ def _current(ws) -> _State:
             if last - st.seq > CATCH_UP_LIMIT:
                 _build(ws, st)
             else:
+                tick = _pacer(pause)
                 for ev in journal.since(ws.store, st.seq, CATCH_UP_LIMIT):
                     _apply(ws, st, ev)
                     st.seq = ev["seq"]
+                    tick()
     return st
 
 
@@ -205,9 +225,10 @@ def _score_of(eng: Engine, o: str, n: str):
     return None
 
 
-def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None:
+def changes(ws, events: list[dict], pause=None) -> tuple[list[dict], list[dict], int] | None:
     """After a commit: ``(records added or changed, records removed, public count)``, or ``None``
-    when nothing the matcher reads changed. Only the pairs of the sheets it touched are looked at."""
+    when nothing the matcher reads changed. Only the pairs of the sheets it touched are looked at.
+    ``pause`` (``socketio.sleep``) gives the loop a turn now and then (see YIELD_EVERY)."""
     if not any(ev["entity"] in ("sheet", "organisation", "idea", "suggestion") for ev in events):
         return None
     st = _state(ws)
@@ -227,7 +248,7 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
                     touched |= {rec.get("offer_sheet_id"), rec.get("need_sheet_id")}
             news = {pid for sid in touched - {None} for pid in st.by_sheet.get(sid, ())}
             return [st.sent[pid] for pid in sorted(news)], [], st.public
-        _current(ws)
+        _current(ws, pause)
         dirty, st.dirty = st.dirty, set()
         dirty_meta, st.dirty_meta = st.dirty_meta, set()
         eng = st.engine
@@ -244,7 +265,9 @@ def changes(ws, events: list[dict]) -> tuple[list[dict], list[dict], int] | None
             if now:
                 st.listed[sid] = now
         upserts, removed = [], []
+        tick = _pacer(pause)
         for o, n in pairs:
+            tick()
             pid = pair_id(ws, o, n)
             sc = _score_of(eng, o, n)
             if sc is None:

@@ -90,9 +90,10 @@ function renderJoin() {
   const list = $('#org-list');
   const orgs = live.list('organisations').filter((o) => !q || fold(`${o.name} ${o.commune || ''}`).includes(q))
     .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-  list.replaceChildren(...orgs.map((o) => el('li', {}, el('button', {
+  // Organisations join by the dozen at the start: a choice stays the same button while others arrive.
+  reconcile(list, orgs, (o) => o.id, (o) => el('li', {}, el('button', {
     class: 'choice', type: 'button', onclick: () => joinOrg(o),
-  }, el('span', { class: 'name', text: o.name }), el('span', { class: 'muted', text: o.commune || '' })))));
+  }, el('span', { class: 'name', text: o.name }), el('span', { class: 'muted', text: o.commune || '' }))));
 }
 
 async function joinOrg(org) {
@@ -425,11 +426,10 @@ function renderPoolOrgs() {
   const checked = new Set($$('#pool-orgs input:checked').map((i) => i.value));
   const others = live.list('organisations').filter((o) => o.id !== org && (!q || checked.has(o.id) || fold(o.name).includes(q)))
     .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-  const key = `${q}|${others.map((o) => `${o.id}:${o.name}`).join(',')}`;
-  if (key === renderPoolOrgs.key) return; // unchanged: keep the checkboxes as they are
-  renderPoolOrgs.key = key;
-  $('#pool-orgs').replaceChildren(...others.map((o) => el('div', { class: 'check' },
-    el('input', { type: 'checkbox', id: `po-${o.id}`, value: o.id, checked: checked.has(o.id) }), el('label', { for: `po-${o.id}`, text: o.name }))));
+  // The boxes ticked stay ticked: their nodes are kept (a renamed organisation's box keeps its tick too).
+  reconcile($('#pool-orgs'), others, (o) => o.id, (o) => el('div', { class: 'check' },
+    el('input', { type: 'checkbox', id: `po-${o.id}`, value: o.id }), el('label', { for: `po-${o.id}`, text: o.name })),
+  { stamp: (o) => o.name });
 }
 $('#pool-org-q').addEventListener('input', renderPoolOrgs);
 

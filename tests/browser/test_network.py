@@ -37,7 +37,10 @@ def test_a_phone_checks_its_wifi_and_the_organiser_sees_it_counted(browser, own_
     phone.goto(srv.url(f"/w/{ws['code']}/check"))
     phone.wait_for_function("() => ['ok', 'slow'].includes(document.querySelector('#check-state').dataset.state)",
                             timeout=30_000)
-    assert phone.locator("#check-state").inner_text().startswith("Tout va bien")
+    # On a loaded machine the round trips may be slow: the phone then says so instead of "all is well".
+    verdict = phone.locator("#check-state")
+    expected = "Tout va bien" if verdict.get_attribute("data-state") == "ok" else "Votre téléphone atteint l’ordinateur, mais"
+    assert verdict.inner_text().startswith(expected), verdict.inner_text()
     assert phone.locator("#check-rtt").inner_text().endswith(" ms")
     assert phone.locator("#check-ws").inner_text() == "oui", "the websocket reaches the laptop too"
     assert not layout_problems(phone), layout_problems(phone)

@@ -5,7 +5,7 @@ card being read is shown with the focus kept on it; after a burst of writes the 
 import pytest
 
 from tests.browser.demo import demo_server
-from tests.browser.screens import enter, phone, screenshot, state
+from tests.browser.screens import enter, join, phone, screenshot, state
 from tests.live import uid
 
 pytestmark = pytest.mark.timeout(600)
@@ -47,8 +47,12 @@ def edit(srv, info, sid, **changes):
     write(srv, info, "PATCH", f"/sheets/{sid}", {"version": rec["version"], **changes})
 
 
+def org_named(srv, info, name):
+    return next(o["id"] for o in state(srv, info)["organisations"] if o["name"] == name)
+
+
 def mine(srv, info, page):
-    return next(o["id"] for o in state(srv, info)["organisations"] if o["name"] == page.text_content("#my-org-name"))
+    return org_named(srv, info, page.text_content("#my-org-name"))
 
 
 def demo_org(srv, info):
@@ -220,3 +224,36 @@ def test_lists_match_the_server_after_a_burst(signed_in):
                            arg=["#my-sheets > li", want_mine])
     assert page.eval_on_selector_all("#my-sheets > li h3", "els => els.map((e) => e.textContent)") == [
         titles[i] for i in want_mine]
+
+
+def test_join_list_and_pooling_boxes_stay_while_organisations_arrive(browser, demo):
+    """Organisations join by the dozen at the start: the choice under the thumb stays the same button, and a
+    ticked box of the pooling form stays ticked (a renamed organisation's too)."""
+    srv, info = demo
+    page = join(phone(browser), srv, info)
+    page.focus("#org-list > li:nth-child(3) .choice")
+    page.evaluate("(sel) => { for (const li of document.querySelectorAll(sel)) li.keptMark = li.textContent; }", "#org-list > li")
+    names = [f"Ressourcerie {n} {uid()[:6]} zqx" for n in range(3)]
+    for name in names:
+        write(srv, info, "POST", "/organisations", {"id": uid(), "name": name})
+    shows(page, "#org-list", *names)
+    marks = page.eval_on_selector_all("#org-list > li", "els => els.map((e) => e.keptMark === e.textContent)")
+    assert marks.count(False) == 3 and len(marks) == len(state(srv, info)["organisations"]), marks  # only the new ones
+    assert page.evaluate("() => document.activeElement.closest('#org-list > li').keptMark") is not None
+    page.context.close()
+
+    page = enter(phone(browser), srv, info)
+    orgs = {o["name"]: o for o in state(srv, info)["organisations"]}
+    ticked = orgs[names[1]]
+    page.click("#tab-room")
+    page.click("details.pool summary")
+    page.check(f"#po-{ticked['id']}")
+    page.evaluate("(sel) => { for (const d of document.querySelectorAll(sel)) d.keptMark = d.querySelector('input').value; }", "#pool-orgs > div")
+    write(srv, info, "POST", "/organisations", {"id": uid(), "name": "Recyclerie du Layon zqx"})
+    write(srv, info, "PATCH", f"/organisations/{ticked['id']}", {"version": ticked["version"], "name": "Ressourcerie du Val zqx"})
+    shows(page, "#pool-orgs", "Recyclerie du Layon zqx", "Ressourcerie du Val zqx")
+    boxes = page.eval_on_selector_all("#pool-orgs > div", "els => els.map((e) => [e.querySelector('input').value, e.keptMark === e.querySelector('input').value])")
+    assert sorted(i for i, kept in boxes if not kept) == sorted([ticked["id"], org_named(srv, info, "Recyclerie du Layon zqx")])
+    assert page.eval_on_selector_all("#pool-orgs input:checked", "els => els.map((e) => e.value)") == [ticked["id"]]
+    assert page.errors == []
+    page.context.close()

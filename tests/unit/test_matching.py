@@ -140,3 +140,13 @@ def test_incremental_equals_full(kb):
     full = Engine(kb).full(list(live.values()), orgs, blocked=eng.blocked)
     assert eng.pairs() == full.pairs()
     assert eng.top == full.top
+
+
+def test_a_reason_is_made_once_and_shared_by_every_pair_that_gives_it():
+    from app.matching import score
+
+    a = score._say("family", what={"fr": "bois", "en": "wood"})
+    b = score._say("family", what={"fr": "bois", "en": "wood"})
+    assert a is b and a == {"code": "family", "fr": "même famille : bois", "en": "same family: wood"}
+    assert score._say("km", km="12")["fr"] != score._say("km", km="13")["fr"]
+    assert "12" in score._say("km", km="12")["en"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 from app import realtime
 from app.services import organisations, sheets, suggestions, workshops
@@ -52,3 +53,31 @@ def test_the_first_look_at_a_workshop_sends_the_pairs_of_the_sheets_that_came_in
     assert [(r["offer_sheet_id"], r["need_sheet_id"]) for r in upserts] == [(offer["id"], need["id"])]
     assert removed == []
     assert suggestions.changes(ws, events)[0] == []  # sent once
+
+
+def test_a_burst_of_sheets_gives_the_loop_turns_and_the_same_pairs(registry, monkeypatch):
+    """The matcher's catch-up after many writes pauses every few events and pairs (the screens and the
+    requests are served meanwhile), and finds the same pairs as without pauses."""
+    from app import journal
+
+    monkeypatch.setattr(realtime.socketio, "server", None)
+    found = []
+    for pause in (None, "count"):
+        ws = workshops.create(registry, {"name": "Atelier", "password": "motdepasse"})
+        orgs = [organisations.create(ws, ORGANISER, {"id": uid(), "name": f"Structure {i}"})[0] for i in range(6)]
+        suggestions.changes(ws, journal.since(ws.store, 0, 100))  # the engine is built, caught up
+        seq = ws.store.last_seq()
+        title = {}
+        for i in range(40):
+            rec, _ = sheets.create(ws, ORGANISER, {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"lot-{i}")),
+                                                   "organisation_id": orgs[i % 6]["id"],
+                                                   "kind": "offer" if i % 2 else "need", "category": "waste",
+                                                   "subcategory": "wood", "title": f"Palettes bois lot {i}"})
+            title[rec["id"]] = rec["title"]
+        paused = []
+        upserts, removed, _ = suggestions.changes(ws, journal.since(ws.store, seq, 100),
+                                                  pause=paused.append if pause else None)
+        found.append(sorted((title[r["offer_sheet_id"]], title[r["need_sheet_id"]], r["score"]) for r in upserts))
+        if pause:
+            assert len(paused) >= 40 // suggestions.YIELD_EVERY and set(paused) == {0}
+    assert found[0] and found[0] == found[1]

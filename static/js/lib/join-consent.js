@@ -7,7 +7,7 @@
 // Members: a live notice "A phone asks to join X — Accept / Turn down", and the
 // organisation's code shown under its name.
 import { ApiError, call, uuid } from './api.js';
-import { $, el, t, toast } from './dom.js';
+import { $, el, reconcile, t, toast } from './dom.js';
 
 const NAME_KEY = 'atelier.first_name';
 function savedName() {
@@ -132,11 +132,12 @@ export class JoinConsent {
     const list = $('#jc-requests');
     const mine = me.org ? [...this.requests.values()].filter((r) => r.organisation_id === me.org) : [];
     list.hidden = !mine.length;
-    list.replaceChildren(...mine.map((r) => el('li', { class: 'notice join-request', role: 'alert' },
+    // A notice stays the same node while the room changes: read out once, its buttons never swapped under a tap.
+    reconcile(list, mine, (r) => r.id, (r) => el('li', { class: 'notice join-request', role: 'alert' },
       el('p', { text: t('js.join_request', { who: r.label || t('js.join_someone'), name: this.orgName(r.organisation_id) }) }),
       el('div', { class: 'row gap' },
         el('button', { class: 'btn primary', type: 'button', text: t('js.join_accept'), onclick: () => this.answer(r, true) }),
-        el('button', { class: 'btn', type: 'button', text: t('js.join_refuse'), onclick: () => this.answer(r, false) })))));
+        el('button', { class: 'btn', type: 'button', text: t('js.join_refuse'), onclick: () => this.answer(r, false) }))));
     const org = me.org ? this.live.maps.organisations.get(me.org) : null;
     const code = $('#jc-my-code');
     code.hidden = !(org && org.join_code);
