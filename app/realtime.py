@@ -255,19 +255,31 @@ def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[d
     return out
 
 
+# What is derived from many records is computed by the services, which hand their functions here (this
+# module never imports them back): ``counters(ws) -> dict``, the staff's and the wall's figures, and
+# ``pairs(ws, events, pause) -> (upserts, removed, public count) | None``, the suggested pairs that moved.
+DERIVED: dict = {}
+TURN_EVERY = 16  # messages sent between two turns given to the loop
+
+
+def provide(**producers):
+    DERIVED.update(producers)
+
+
 def _publish_suggestions(ws, events: list[dict]):
     """Send what the matcher's pairs became since the last time (``events``: the commits since)."""
-    from .services import suggestions
-
+    pairs = DERIVED.get("pairs")
+    if pairs is None:
+        return
     try:
-        diff = suggestions.changes(ws, events, pause=socketio.sleep)
+        diff = pairs(ws, events, pause=socketio.sleep)
     except Exception:  # the matcher must never cost a write its broadcast
         log.exception("suggestions for %s", ws.id)
         return
     if diff:
         for n, (rooms, msg) in enumerate(suggestion_messages(ws.id, events[-1]["seq"], diff[0], diff[1]), 1):
             socketio.emit("suggestions", msg, to=rooms)
-            if n % suggestions.YIELD_EVERY == 0:  # one message per organisation concerned: give the loop a turn
+            if n % TURN_EVERY == 0:  # one message per organisation concerned: give the loop a turn
                 socketio.sleep(0)
 
 
@@ -297,8 +309,6 @@ def _schedule_stats(ws, events: list[dict] = ()):
 
 def _stats_loop():
     global _stats_task
-    from .services.workshops import stats
-
     while True:
         if socketio.server is None:  # the server is gone (a script, a test's app): the next one starts its own
             with _stats_lock:
@@ -312,10 +322,11 @@ def _stats_loop():
             _suggest_due.clear()
         for ws, events in suggest:  # first: the wall's suggestion counter is read from the matcher
             _publish_suggestions(ws, events)
-        for ws in due:
+        counters = DERIVED.get("counters")
+        for ws in due if counters else ():
             try:
                 with ws.store.snapshot():
-                    seq, figures = ws.store.last_seq(), stats(ws)
+                    seq, figures = ws.store.last_seq(), counters(ws)
                 socketio.emit("stats", {"seq": seq, "stats": figures},
                               to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
             except Exception:  # a closed or damaged store must not stop the counters of the others

@@ -17,7 +17,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from .. import journal
+from .. import journal, realtime
 from ..matching.engine import Engine, eligible
 from ..rules import validation as V, visibility
 from . import ServiceError, authorize, check, commit, ideas, require
@@ -447,3 +447,6 @@ def restore(ws, actor, data):
     if cur is None or cur["state"] != "dismissed":
         raise ServiceError(404, "err.nothing_to_undo")
     return _decide(ws, actor, offer, need, "open", "restore", request_id=clean.get("request_id"))
+
+
+realtime.provide(pairs=changes)  # the broadcast point sends what moved every 250 ms

@@ -7,7 +7,7 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import journal
+from .. import journal, realtime
 from ..derived import refreshes
 from ..rules import permissions, validation as V, visibility
 from . import ServiceError, authorize, check, commit
@@ -260,3 +260,6 @@ def require_workshop(registry, wid):
     if ws is None:
         raise ServiceError(404, "err.workshop_not_found")
     return ws
+
+
+realtime.provide(counters=stats)  # the broadcast point sends these figures every 250 ms

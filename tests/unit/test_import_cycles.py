@@ -123,13 +123,8 @@ def _loop(graph, group: list[str]) -> list[str]:
     raise AssertionError(group)
 
 
-# The one loop left: app/realtime.py (the broadcast point) reads the matcher and the counters from
-# app/services/, whose commit() broadcasts through it. Both files are being reworked elsewhere; the loop
-# goes with that work (a broadcast point that is handed its derived-data sources instead of importing them).
-# Listed with every module in it: any other loop, or this one taking in another module, fails (it may shrink
-# or go: then drop the entry).
-WAITING = [{"app.realtime", "app.services", "app.services.ideas", "app.services.meetings",
-            "app.services.suggestions", "app.services.workshops"}]
+# Loops known and waiting for their fix: none.
+WAITING: list[set[str]] = []
 
 
 def groups(graph) -> list[set[str]]:
