@@ -94,6 +94,18 @@ def stop_on_terminate() -> None:
         raise SystemExit(0)
 
     try:
+        from . import workers
+
+        if workers.under_gevent():
+            # A plain handler raises in whichever greenlet runs when the signal comes (a request, a warm-up),
+            # which may end that greenlet alone and leave the server running. gevent's handler runs in the
+            # hub instead, and the stop is thrown into the greenlet that runs the server.
+            import gevent
+
+            server = gevent.getcurrent()
+            gevent.signal_handler(signal.SIGTERM, lambda: gevent.get_hub().loop.run_callback(
+                server.throw, SystemExit(0)))
+            return
         signal.signal(signal.SIGTERM, _stop)
     except (ValueError, OSError):  # not the main thread (embedded use): leave the default
         pass
