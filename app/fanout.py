@@ -24,9 +24,6 @@ from wsproto.extensions import PerMessageDeflate
 
 from . import workers
 
-stats = {"direct": 0, "queued": 0, "partial": 0}  # for tests and figures: how packets left
-
-
 class RawFrame(bytes):
     """Bytes that are already a websocket frame (or the rest of one): written as they are."""
 
@@ -108,7 +105,6 @@ def install(server):
         ws = writable(sock) if sock is not None and pkt.packet_type == eio_packet.MESSAGE \
             and isinstance(pkt.data, str) else None
         if ws is None:
-            stats["queued"] += 1
             return original(eio_sid, pkt)
         if last[0] is not pkt:
             last[0], last[1] = pkt, {}
@@ -121,12 +117,8 @@ def install(server):
         except BlockingIOError:
             n = 0
         except OSError:  # the connection is going: python-engineio's path notices and closes it
-            stats["queued"] += 1
             return original(eio_sid, pkt)
         if n < len(data):
-            stats["partial"] += 1
             sock.queue.put(_Rest(data[n:]))
-        else:
-            stats["direct"] += 1
 
     server._send_eio_packet = send

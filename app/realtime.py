@@ -99,7 +99,6 @@ class _Outbox:
 
 _outboxes: dict[str, _Outbox] = {}
 _outboxes_lock = threading.Lock()
-sent_batches = {"messages": 0, "changes": 0}  # for tests and figures: emits and the changes they carried
 
 
 def _outbox(wid: str) -> _Outbox:
@@ -229,8 +228,6 @@ def _send(ws, events: list[dict]):
     for rooms, batch, skip in batches_for(changes, ws.id, src):
         extra = {"skip_sid": _members(skip)} if skip else {}
         socketio.emit("changes", {"changes": batch}, to=rooms, **extra)
-        sent_batches["messages"] += 1
-        sent_batches["changes"] += len(batch)
     _schedule_stats(ws, events)
 
 
@@ -288,7 +285,6 @@ def _publish_suggestions(ws, events: list[dict]):
 # COUNT queries grow with the event, the matcher's work and its messages (kilobytes of reasons) come
 # once for a burst of writes instead of once per write, and screens only need them a few times a second.
 DERIVED_EVERY = 0.25
-STATS_EVERY = DERIVED_EVERY
 _stats_due: dict[str, object] = {}
 _suggest_due: dict[str, tuple[object, list[dict]]] = {}
 _stats_lock = threading.Lock()
