@@ -157,10 +157,13 @@ def _drain(ws, box: _Outbox):
                 if not events:
                     box.sending = False
                     return
+            if ws.store.closed:  # deleted, or its app is gone: nobody left to tell
+                continue
             try:
                 _send(ws, events)
             except Exception:  # screens that missed this batch see the gap at the next one and ask ``sync``
-                log.exception("sending changes of %s", ws.id)
+                if not ws.store.closed:
+                    log.exception("sending changes of %s", ws.id)
     except BaseException:
         with box.lock:
             box.sending = False
@@ -271,7 +274,8 @@ def _publish_suggestions(ws, events: list[dict]):
     try:
         diff = pairs(ws, events, pause=socketio.sleep)
     except Exception:  # the matcher must never cost a write its broadcast
-        log.exception("suggestions for %s", ws.id)
+        if not ws.store.closed:
+            log.exception("suggestions for %s", ws.id)
         return
     if diff:
         for n, (rooms, msg) in enumerate(suggestion_messages(ws.id, events[-1]["seq"], diff[0], diff[1]), 1):
@@ -317,16 +321,20 @@ def _stats_loop():
             suggest = list(_suggest_due.values())
             _suggest_due.clear()
         for ws, events in suggest:  # first: the wall's suggestion counter is read from the matcher
-            _publish_suggestions(ws, events)
+            if not ws.store.closed:
+                _publish_suggestions(ws, events)
         counters = DERIVED.get("counters")
         for ws in due if counters else ():
+            if ws.store.closed:  # closed since the write that asked: no screen is left to tell
+                continue
             try:
                 with ws.store.snapshot():
                     seq, figures = ws.store.last_seq(), counters(ws)
                 socketio.emit("stats", {"seq": seq, "stats": figures},
                               to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
             except Exception:  # a closed or damaged store must not stop the counters of the others
-                log.exception("stats for %s", ws.id)
+                if not ws.store.closed:
+                    log.exception("stats for %s", ws.id)
 
 
 def notice(ws, event: str, payload: dict, roles=("organiser",)):

@@ -388,9 +388,11 @@ class Store:
         with self.lock:
             migrate(self.db)
         self._rconn = open_connection(self.path)
+        self.closed = False  # background loops skip a closed store (a deleted workshop, a finished test's app)
 
     def close(self):
         with self.lock, self._read_lock:
+            self.closed = True
             self._rconn.close()
             self.conn.close()
 
