@@ -89,3 +89,10 @@ def long_date(value, lang: str | None = None) -> str:
     if lang == "fr" and value.day == 1 and out.startswith("1 "):
         out = "1er " + out[2:]
     return out
+
+
+def number(value, decimals: int = 1, lang: str | None = None) -> str:
+    """16.0 -> "16", 715.5 -> "715,5", 12000 -> "12 000" in French ("12,000" in English); pages and documents alike."""
+    from .exports.data import fmt_number
+
+    return fmt_number(value, lang or pick_lang(), decimals)
