@@ -169,3 +169,31 @@ def test_followup_at_10x_comes_a_page_at_a_time(browser, demo10):
         screenshot(page, "walk-followup-10x-1366x768")
     finally:
         page.context.close()
+
+
+# Each big counter's figure as drawn (its text's box) against its own tile.
+COUNTER_SPILL = """() => Array.from(document.querySelectorAll('#counters .tile')).map((tile) => {
+  const dd = tile.querySelector('dd'), r = document.createRange();
+  r.selectNodeContents(dd);
+  const text = r.getBoundingClientRect(), box = tile.getBoundingClientRect();
+  return [dd.textContent, Math.round(text.right - box.right), Math.round(box.left - text.left), parseFloat(getComputedStyle(dd).fontSize)];
+})"""
+
+
+@pytest.mark.parametrize("w,h", [(1280, 720), (1920, 1080)])
+def test_wall_counters_at_10x_stay_in_their_tiles(browser, demo10, w, h):
+    srv, info = demo10
+    page = new_page(browser, w, h)
+    try:
+        page.goto(info["wall_url"])
+        page.wait_for_function("() => document.querySelector('[data-stat=ideas]').textContent.replace(/\\D/g, '') === '5100'")
+        page.wait_for_timeout(300)
+        tiles = page.evaluate(COUNTER_SPILL)
+        assert [t[0].replace("\u202f", " ").replace("\xa0", " ") for t in tiles] == ["360", "2 780", "5 100", "870"]
+        assert [t for t in tiles if t[1] > 0 or t[2] > 0] == [], tiles  # no figure runs past its tile
+        assert len({t[3] for t in tiles}) == 1  # the four the same size...
+        assert tiles[0][3] >= 2.2 * (24 if (w, h) == (1280, 720) else 36)  # ...and still the wall's biggest text
+        assert horizontal_overflow(page) == 0
+        screenshot(page, f"walk-wall-10x-{w}x{h}")
+    finally:
+        page.context.close()
