@@ -197,3 +197,24 @@ def test_wall_counters_at_10x_stay_in_their_tiles(browser, demo10, w, h):
         screenshot(page, f"walk-wall-10x-{w}x{h}")
     finally:
         page.context.close()
+
+
+def test_b2b_contacts_at_10x_come_a_page_at_a_time(browser, demo10):
+    srv, info = demo10
+    assert info["stats"]["b2b"] == 870
+    page = organiser(browser, srv, info, 1366, 768)
+    try:
+        page.goto(srv.url(f"/w/{info['code']}/organiser?s=b2b"))
+        page.wait_for_selector("#b2b-list tr td strong", timeout=60_000)
+        assert page.locator("#b2b-list tr").count() == 100
+        assert page.text_content("#b2b-count") == "(870 idées)"
+        assert page.inner_text("#b2b-more") == "Afficher 100 idées de plus (770 restantes)"
+        tall = page.evaluate("document.documentElement.scrollHeight")
+        assert tall < 20 * 768, tall  # all 870 rows made a 107,000 px page
+        page.click("#b2b-more")
+        assert page.locator("#b2b-list tr").count() == 200
+        assert "670 restantes" in page.inner_text("#b2b-more")
+        assert horizontal_overflow(page) == 0
+        assert page.errors == []
+    finally:
+        page.context.close()
