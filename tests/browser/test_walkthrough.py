@@ -218,3 +218,19 @@ def test_b2b_contacts_at_10x_come_a_page_at_a_time(browser, demo10):
         assert page.errors == []
     finally:
         page.context.close()
+
+
+def test_report_at_10x_groups_thousands_everywhere(browser, demo10):
+    """Figures in the charts and the territory table as in the key figures: "5 100", not "5100"."""
+    srv, info = demo10
+    page = organiser(browser, srv, info, 1366, 768)
+    try:
+        page.goto(srv.url(f"/w/{info['code']}/followup/report"))
+        funnel = page.eval_on_selector_all("svg.funnel text.val", "ns => ns.map((n) => n.textContent)")
+        assert "2\xa0780" in funnel and "5\xa0100" in funnel, funnel
+        cats = page.eval_on_selector_all("svg.categories text.val", "ns => ns.map((n) => n.textContent)")
+        assert cats and all(FRENCH_NUMBER.match(c) for c in cats) and any("\xa0" in c for c in cats), cats
+        zones = page.eval_on_selector_all("#zn-h ~ table tbody td", "ns => ns.map((n) => n.textContent)")
+        assert zones and all(FRENCH_NUMBER.match(z) for z in zones) and any("\xa0" in z for z in zones), zones
+    finally:
+        page.context.close()
