@@ -117,6 +117,13 @@ def test_planner_and_paper_entry_say_where_you_are(browser, demo):
     try:
         page.goto(srv.url(f"/w/{info['code']}/meetings"))
         assert page.text_content(".topbar .brand").strip() == state(srv, info)["workshop"]["name"]
+        # the tray scrolls, so its heading says how many meetings wait to be placed
+        board = info["session"].get(srv.url(f"/api/w/{info['workshop']}/meetings")).json()
+        loose = [m for m in board["meetings"] if m["request_status"] == "accepted" and m["status"] != "cancelled"
+                 and m.get("slot") is None]
+        assert len(loose) > 20
+        page.wait_for_selector("#tray [data-meeting]")
+        assert page.text_content("#tray-h") == f"À placer ({len(loose)})"
     finally:
         page.context.close()
     fac = next(f for f in state(srv, info)["facilitators"] if f["table_no"] == 1)
