@@ -6,12 +6,13 @@ entry's empty list says what it is for."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.browser.conftest import new_page
 from tests.browser.demo import demo_server, sign_in_organiser
-from tests.browser.geometry import horizontal_overflow, outside_viewport, words_broken
+from tests.browser.geometry import horizontal_overflow, min_font_size, outside_viewport, words_broken
 from tests.browser.screens import screenshot, state
 
 pytestmark = pytest.mark.timeout(500)
@@ -239,5 +240,59 @@ def test_report_at_10x_groups_thousands_everywhere(browser, demo10):
         assert cats and all(FRENCH_NUMBER.match(c) for c in cats) and any("\xa0" in c for c in cats), cats
         zones = page.eval_on_selector_all("#zn-h ~ table tbody td", "ns => ns.map((n) => n.textContent)")
         assert zones and all(FRENCH_NUMBER.match(z) for z in zones) and any("\xa0" in z for z in zones), zones
+    finally:
+        page.context.close()
+
+
+# -- the B2B wall during a round, at the real event's size: 12 tables busy at once ------------------------
+@pytest.fixture(scope="module")
+def round_now(server):
+    """A workshop today whose first round runs now, with a meeting at each of its 12 tables, and the next too."""
+    import requests
+
+    from tests.live import uid
+
+    now = datetime.now()
+    start = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    organiser = requests.Session()
+    r = organiser.post(server.url("/api/workshops"), json={"name": "Atelier du Pays d’Ancenis", "password": "motdepasse",
+                                                           "date": now.date().isoformat()})
+    r.raise_for_status()
+    ws = r.json()
+    api = lambda p: server.url(f"/api/w/{ws['workshop']}{p}")  # noqa: E731
+    orgs = [server.participant(ws, f"{name} {k + 1}")[1] for k, name in
+            enumerate(["Menuiserie Rousseau", "Lycée professionnel Saint-Joseph", "Ressourcerie La Trouvaille",
+                       "Maraîchage Dupont"] * 6)]
+    end = start + timedelta(minutes=60)
+    organiser.post(api("/meetings/setup"), json={
+        "sessions": [{"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}], "slot_minutes": 15,
+        "pause_minutes": 5, "places": [{"name": f"Table {n}", "capacity": 2} for n in range(1, 13)]}).raise_for_status()
+    pairs = [(2 * a, 2 * a + 1) for a in range(12)] + [(2 * a, (2 * a + 3) % 24) for a in range(12)]
+    for a, b in pairs:
+        organiser.post(api("/meetings"), json={"id": uid(), "org_ids": [orgs[a]["id"], orgs[b]["id"]]}).raise_for_status()
+    board = organiser.get(api("/meetings")).json()
+    for k, m in enumerate(board["meetings"]):  # this round and the next: every table busy
+        organiser.post(api(f"/meetings/{m['id']}/place"), json={
+            "version": m["version"], "slot": k // 12, "place_id": board["places"][k % 12]["id"], "locked": True}
+        ).raise_for_status()
+    token = organiser.get(api("/state")).json()["workshop"]["projector_token"]
+    return server.url(f"/w/{ws['code']}/wall/b2b?t={token}")
+
+
+@pytest.mark.parametrize("w,h", [(1280, 720), (1920, 1080)])
+def test_b2b_wall_round_readable_from_the_back(browser, round_now, w, h):
+    page = new_page(browser, w, h)
+    try:
+        page.goto(round_now)
+        page.wait_for_function("() => document.querySelectorAll('#wb-now li').length > 0")
+        page.wait_for_timeout(300)
+        shown = page.eval_on_selector_all("#wb-now li", "ns => ns.map((n) => n.textContent)")
+        size, where = min_font_size(page, "#wb")
+        print(f"\n[b2b wall {w}x{h}] {len(shown)} lines, smallest text {size} px ({where})")
+        screenshot(page, f"walk-wall-b2b-round-{w}x{h}")
+        assert len(shown) == 12 and all(s.startswith("Table ") for s in shown), shown  # every table, none "+ N autres"
+        assert size >= (24 if (w, h) == (1280, 720) else 36), where
+        assert page.text_content("#wb-next").startswith("Ensuite, à ")
+        assert outside_viewport(page, "#wb-now li, #wb-clock, #wb-round, #wb-next") == [] and horizontal_overflow(page) == 0
     finally:
         page.context.close()
