@@ -107,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     Babel(app, locale_selector=i18n.babel_locale)
     app.jinja_env.filters["long_date"] = i18n.long_date
+    app.jinja_env.filters["number"] = i18n.number
 
     @app.before_request
     def _lang_and_csrf():

@@ -89,3 +89,24 @@ def long_date(value, lang: str | None = None) -> str:
     if lang == "fr" and value.day == 1 and out.startswith("1 "):
         out = "1er " + out[2:]
     return out
+
+
+def number(value, decimals: int = 1, lang: str | None = None) -> str:
+    """1234.5 -> "1 234,5" (fr) or "1,234.5" (en), 16.0 -> "16"; pages and documents alike. French groups
+    use U+00A0, not CLDR's narrow U+202F, which the PDF fonts lack. Not a number: as typed; none: ""."""
+    from babel.numbers import format_decimal
+
+    if value is None or value == "":
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if x != x or x in (float("inf"), float("-inf")):
+        return ""
+    x = round(x, decimals)
+    if x == 0:
+        x = 0.0  # no "-0"
+    lang = lang if lang in LANGS else (pick_lang() if lang is None else DEFAULT)
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(x, pattern, locale=BABEL_LOCALES[lang]).replace("\u202f", "\u00a0")

@@ -60,23 +60,8 @@ BABEL_LOCALE = i18n.BABEL_LOCALES
 
 
 def fmt_number(x, lang: str = "fr", decimals: int = 2) -> str:
-    """1234.5 -> "1 234,5" (fr) or "1,234.5" (en), by Babel (CLDR). French groups use U+00A0, not
-    CLDR's narrow U+202F, which the PDF fonts lack."""
-    from babel.numbers import format_decimal
-
-    if x is None or x == "":
-        return ""
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if x != x or x in (float("inf"), float("-inf")):
-        return ""
-    x = round(x, decimals)
-    if x == 0:
-        x = 0.0  # no "-0"
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(x, pattern, locale=BABEL_LOCALE[norm_lang(lang)]).replace("\u202f", NBSP)
+    """1234.5 -> "1 234,5" (fr) or "1,234.5" (en): ``i18n.number``, the same in pages and documents."""
+    return i18n.number(x, decimals, norm_lang(lang))
 
 
 def plural(key: str, n, lang: str = "fr", **params) -> str:

@@ -14,6 +14,8 @@ const isOrganiser = boot.role === 'organiser';
 let data = null;
 let openId = null;
 let detail = null;
+const PAGE = 100;
+let shown = PAGE;  // rows shown; back to one page when the filters change
 
 const fmt = (n, d = 1) => (n === null || n === undefined ? '' : Number(n).toLocaleString(boot.lang === 'en' ? 'en-GB' : 'fr-FR', { maximumFractionDigits: d }));
 const dateFmt = (s) => (s ? new Date(`${s}T12:00:00`).toLocaleDateString(boot.lang === 'en' ? 'en-GB' : 'fr-FR', { day: 'numeric', month: 'short', year: 'numeric' }) : '');
@@ -90,8 +92,13 @@ function render() {
     done: data.ideas.filter((i) => i.status === 'done').length, tonnes: fmt(f.impact.actual.tonnes), co2: fmt(f.impact.actual.co2_t, 2) };
   for (const [k, v] of Object.entries(counts)) { const n = $(`[data-fig="${k}"]`); if (n) n.textContent = v; }
   const rows = filtered();
-  $('#fu-list').replaceChildren(...rows.map(row));
+  // a page at a time (the real event's 87 fit in one), so ten times that is not one endless page
+  $('#fu-list').replaceChildren(...rows.slice(0, shown).map(row));
   $('#fu-empty').hidden = rows.length > 0;
+  const rest = rows.length - Math.min(shown, rows.length);
+  const more = $('#fu-more');
+  more.hidden = rest <= 0;
+  if (rest > 0) more.textContent = t('fu.more', { n: Math.min(PAGE, rest), rest });
   $('#fu-count').textContent = t('fu.count', { n: rows.length, total: data.ideas.length });
 }
 
@@ -152,7 +159,8 @@ $('#fi-stage').addEventListener('change', fillImpact);
 $('#fs-status').addEventListener('change', () => { $('#fs-reason-wrap').hidden = $('#fs-status').value !== 'abandoned'; });
 $('#fu-close').addEventListener('click', () => { $('#fu-panel').hidden = true; openId = null; const b = $(`.fu-item[data-id] .fu-open`); if (b) b.focus(); });
 document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !$('#fu-panel').hidden) $('#fu-close').click(); });
-$('#fu-filters').addEventListener('input', render);
+$('#fu-filters').addEventListener('input', () => { shown = PAGE; render(); });
+$('#fu-more').addEventListener('click', () => { shown += PAGE; render(); });
 $('#fu-filters').addEventListener('submit', (e) => e.preventDefault());
 
 async function send(form, method, path, body) {

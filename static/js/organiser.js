@@ -109,9 +109,11 @@ async function refreshFacs() {
 }
 
 function party(o) {
-  const reach = [o.contact_name, o.email, o.phone].filter(Boolean);
+  // one span per way to reach them, so a phone number never breaks across lines
+  const reach = [['who', o.contact_name], ['mail', o.email], ['tel', o.phone]].filter(([, v]) => v)
+    .flatMap(([cls, v], i) => [...(i ? [' · '] : []), el('span', { class: cls, text: v })]);
   return el('p', { class: 'party' }, el('strong', { text: o.name || '?' }),
-    reach.length ? reach.join(' · ') : el('span', { class: 'muted', text: t('js.org_no_contact') }));
+    ...(reach.length ? reach : [el('span', { class: 'muted', text: t('js.org_no_contact') })]));
 }
 
 async function renderB2B() {

@@ -44,7 +44,13 @@ function tick() {
   const total = slots.length;
   const label = $('wb-label');
   const clk = $('wb-clock');
-  if (r.phase === 'in') {
+  const unplanned = !mm.planned().length;
+  if (unplanned) {
+    // nothing placed yet: say so, rather than a countdown to empty rounds or "over"
+    $('wb-round').textContent = '';
+    label.textContent = t('b2b.wall_unplanned_hint');
+    clk.textContent = t('b2b.wall_unplanned');
+  } else if (r.phase === 'in') {
     $('wb-round').textContent = t('b2b.wall_round', { n: r.current.index + 1, total, start: r.current.start, end: r.current.end });
     label.textContent = t('b2b.wall_ends_in');
     clk.textContent = clock(r.ends - now);
@@ -57,22 +63,22 @@ function tick() {
     label.textContent = '';
     clk.textContent = t('b2b.wall_over');
   }
-  clk.dataset.phase = r.phase;
-  const key = `${r.phase}:${r.current ? r.current.index : ''}:${r.next ? r.next.index : ''}:${mm.board.seq}`;
+  clk.dataset.phase = unplanned ? 'unplanned' : r.phase;
+  const key = `${unplanned}:${r.phase}:${r.current ? r.current.index : ''}:${r.next ? r.next.index : ''}:${mm.board.seq}`;
   if (key !== tick.key) {
     tick.key = key;
-    const showing = r.phase === 'in' ? r.current : r.next;
+    const showing = unplanned ? null : (r.phase === 'in' ? r.current : r.next);
     const now_ = $('wb-now');
     now_.replaceChildren(...inSlot(showing).map(line));
     if (showing && !now_.children.length) now_.append(el('li', { text: t('b2b.wall_none') }));
     fit(now_);
-    const after = r.phase === 'in' ? r.next : (r.next ? slots[r.next.index + 1] : null);
+    const after = unplanned ? null : (r.phase === 'in' ? r.next : (r.next ? slots[r.next.index + 1] : null));
     const nextOnes = inSlot(after);
     $('wb-next').replaceChildren(...(after && nextOnes.length ? [el('strong', { text: `${t('b2b.wall_then', { time: after.start })} ` }),
       nextOnes.map((m) => `${mm.placeName(m.place_id)} : ${(m.org_ids || []).map((o) => mm.orgName(o)).join(' × ')}`).join(' — ')] : []));
   }
   // the cue: a round has just ended (seen live, not on a page opened in the pause)
-  if (lastPhase === 'in' && r.phase !== 'in' && lastSlot !== null) cueUntil = now + 8000;
+  if (!unplanned && lastPhase === 'in' && r.phase !== 'in' && lastSlot !== null) cueUntil = now + 8000;
   lastPhase = r.phase;
   lastSlot = r.current ? r.current.index : lastSlot;
   const cue = $('wb-cue');

@@ -75,6 +75,7 @@ function renderSubs() {
 }
 
 function renderRecent() {
+  $('#p-recent-empty').hidden = mine.length > 0;
   const entries = new Map(outbox.entries().filter((e) => e.kind === 'sheet').map((e) => [e.body.id, e]));
   $('#p-recent').replaceChildren(...mine.slice(0, 50).map((id) => {
     const s = live.maps.sheets.get(id); const e = entries.get(id);
