@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..i18n import label, t
+from ..i18n import label, number, t
 from ..rules.vocab import STATUSES
 from .report_pdf import FUNNEL, STATUS_COLORS, funnel_labels, impact_rows
 
@@ -34,13 +34,13 @@ def hbars(values, labels, title, *, color="#0b5d3b", cls="hbars", fmt=lambda v: 
 
 def funnel(f, lang) -> str:
     return hbars([f["funnel"].get(k, 0) for k in FUNNEL], funnel_labels(lang), t("fu.chart_funnel", lang),
-                 cls="funnel")
+                 cls="funnel", fmt=lambda v: number(v, 0, lang))
 
 
 def categories(f, lang) -> str:
     rows = sorted(f["by_category"].items(), key=lambda kv: -kv[1]["ideas"])[:12]
     return hbars([r["ideas"] for _, r in rows], [label("cat", k, lang) for k, _ in rows],
-                 t("fu.chart_categories", lang), color="#1d4f91", cls="categories")
+                 t("fu.chart_categories", lang), color="#1d4f91", cls="categories", fmt=lambda v: number(v, 0, lang))
 
 
 def impact(f, lang, factors) -> str | None:

@@ -5,6 +5,7 @@
 import { call } from './lib/api.js';
 import { $, bootData, el, setCatalogue, showErrors, toast } from './lib/dom.js';
 import { Meetings } from './lib/meetings.js';
+import { formatNumber } from './lib/counters.js';
 
 const boot = bootData();
 setCatalogue(boot.i18n);
@@ -111,6 +112,7 @@ function renderSide() {
   const tray = $('#tray');
   const loose = b.meetings.filter((m) => m.request_status === 'accepted' && m.status !== 'cancelled' && (m.slot === null || m.slot === undefined));
   tray.replaceChildren(...(loose.length ? loose.map(card) : [el('p', { class: 'muted', text: t('b2b.tray_empty') })]));
+  $('#tray-count').textContent = loose.length ? `(${formatNumber(loose.length)})` : '';  // the tray scrolls: say how many
   const pending = b.meetings.filter((m) => m.request_status === 'pending');
   $('#pending').replaceChildren(...(pending.length ? pending.map((m) => el('li', {},
     el('span', { text: `${names(m).join(' × ')} ` }),

@@ -116,15 +116,27 @@ function party(o) {
     ...(reach.length ? reach : [el('span', { class: 'muted', text: t('js.org_no_contact') })]));
 }
 
+// A page of contacts at a time: the real event's 87 fit in one, ten times that is not one endless page.
+const B2B_PAGE = 100;
+let b2bRows = B2B_PAGE;  // rows shown
+let b2bIdeas = [];
+
+function drawB2B() {
+  const n = b2bIdeas.length;
+  $('#b2b-count').textContent = t(`js.org_b2b_count.${pluralCategory(n)}`, { n: formatNumber(n) });
+  $('#b2b-list').replaceChildren(...b2bIdeas.slice(0, b2bRows).map((i) => el('tr', {},
+    el('td', {}, el('strong', { text: i.title })),
+    el('td', {}, el('div', { class: 'parties' }, ...i.organisations.map(party))))));
+  if (!n) $('#b2b-list').replaceChildren(el('tr', {}, el('td', { class: 'muted', colspan: 2, text: t('js.no_b2b') })));
+  const rest = Math.max(0, n - b2bRows);
+  $('#b2b-more').hidden = !rest;
+  if (rest) $('#b2b-more').textContent = t('js.org_b2b_more', { n: formatNumber(Math.min(B2B_PAGE, rest)), rest: formatNumber(rest) });
+}
+
 async function renderB2B() {
   try {
-    const res = await call('GET', url('/b2b'));
-    const n = res.ideas.length;
-    $('#b2b-count').textContent = t(`js.org_b2b_count.${pluralCategory(n)}`, { n: formatNumber(n) });
-    $('#b2b-list').replaceChildren(...res.ideas.map((i) => el('tr', {},
-      el('td', {}, el('strong', { text: i.title })),
-      el('td', {}, el('div', { class: 'parties' }, ...i.organisations.map(party))))));
-    if (!n) $('#b2b-list').replaceChildren(el('tr', {}, el('td', { class: 'muted', colspan: 2, text: t('js.no_b2b') })));
+    b2bIdeas = (await call('GET', url('/b2b'))).ideas;
+    drawB2B();
   } catch { /* shown at next change */ }
 }
 
@@ -141,6 +153,7 @@ async function reopen() {
   if (['closed', 'locked', 'followup', 'before'].includes((live.info || {}).phase)) await setPhase('live');
   await setIntake(true);
 }
+$('#b2b-more').addEventListener('click', () => { b2bRows += B2B_PAGE; drawB2B(); });
 $('#intake-toggle').addEventListener('click', () => (intakeIsOpen() ? setIntake(false) : reopen()));
 const phaseSelect = $('#phase');
 if (phaseSelect) phaseSelect.addEventListener('change', (ev) => setPhase(ev.target.value));

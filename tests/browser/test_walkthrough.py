@@ -6,12 +6,13 @@ entry's empty list says what it is for."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.browser.conftest import new_page
 from tests.browser.demo import demo_server, sign_in_organiser
-from tests.browser.geometry import horizontal_overflow, outside_viewport, words_broken
+from tests.browser.geometry import horizontal_overflow, min_font_size, outside_viewport, words_broken
 from tests.browser.screens import screenshot, state
 
 pytestmark = pytest.mark.timeout(500)
@@ -117,6 +118,13 @@ def test_planner_and_paper_entry_say_where_you_are(browser, demo):
     try:
         page.goto(srv.url(f"/w/{info['code']}/meetings"))
         assert page.text_content(".topbar .brand").strip() == state(srv, info)["workshop"]["name"]
+        # the tray scrolls, so its heading says how many meetings wait to be placed
+        board = info["session"].get(srv.url(f"/api/w/{info['workshop']}/meetings")).json()
+        loose = [m for m in board["meetings"] if m["request_status"] == "accepted" and m["status"] != "cancelled"
+                 and m.get("slot") is None]
+        assert len(loose) > 20
+        page.wait_for_selector("#tray [data-meeting]")
+        assert page.text_content("#tray-h") == f"À placer ({len(loose)})"
     finally:
         page.context.close()
     fac = next(f for f in state(srv, info)["facilitators"] if f["table_no"] == 1)
@@ -167,5 +175,124 @@ def test_followup_at_10x_comes_a_page_at_a_time(browser, demo10):
         assert horizontal_overflow(page) == 0
         assert page.errors == []
         screenshot(page, "walk-followup-10x-1366x768")
+    finally:
+        page.context.close()
+
+
+# Each big counter's figure as drawn (its text's box) against its own tile.
+COUNTER_SPILL = """() => Array.from(document.querySelectorAll('#counters .tile')).map((tile) => {
+  const dd = tile.querySelector('dd'), r = document.createRange();
+  r.selectNodeContents(dd);
+  const text = r.getBoundingClientRect(), box = tile.getBoundingClientRect();
+  return [dd.textContent, Math.round(text.right - box.right), Math.round(box.left - text.left), parseFloat(getComputedStyle(dd).fontSize)];
+})"""
+
+
+@pytest.mark.parametrize("w,h", [(1280, 720), (1920, 1080)])
+def test_wall_counters_at_10x_stay_in_their_tiles(browser, demo10, w, h):
+    srv, info = demo10
+    page = new_page(browser, w, h)
+    try:
+        page.goto(info["wall_url"])
+        page.wait_for_function("() => document.querySelector('[data-stat=ideas]').textContent.replace(/\\D/g, '') === '5100'")
+        page.wait_for_timeout(300)
+        tiles = page.evaluate(COUNTER_SPILL)
+        assert [t[0].replace("\u202f", " ").replace("\xa0", " ") for t in tiles] == ["360", "2 780", "5 100", "870"]
+        assert [t for t in tiles if t[1] > 0 or t[2] > 0] == [], tiles  # no figure runs past its tile
+        assert len({t[3] for t in tiles}) == 1  # the four the same size...
+        assert tiles[0][3] >= 2.2 * (24 if (w, h) == (1280, 720) else 36)  # ...and still the wall's biggest text
+        assert horizontal_overflow(page) == 0
+        screenshot(page, f"walk-wall-10x-{w}x{h}")
+    finally:
+        page.context.close()
+
+
+def test_b2b_contacts_at_10x_come_a_page_at_a_time(browser, demo10):
+    srv, info = demo10
+    assert info["stats"]["b2b"] == 870
+    page = organiser(browser, srv, info, 1366, 768)
+    try:
+        page.goto(srv.url(f"/w/{info['code']}/organiser?s=b2b"))
+        page.wait_for_selector("#b2b-list tr td strong", timeout=60_000)
+        assert page.locator("#b2b-list tr").count() == 100
+        assert page.text_content("#b2b-count") == "(870 idées)"
+        assert page.inner_text("#b2b-more") == "Afficher 100 idées de plus (770 restantes)"
+        tall = page.evaluate("document.documentElement.scrollHeight")
+        assert tall < 20 * 768, tall  # all 870 rows made a 107,000 px page
+        page.click("#b2b-more")
+        assert page.locator("#b2b-list tr").count() == 200
+        assert "670 restantes" in page.inner_text("#b2b-more")
+        assert horizontal_overflow(page) == 0
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
+def test_report_at_10x_groups_thousands_everywhere(browser, demo10):
+    """Figures in the charts and the territory table as in the key figures: "5 100", not "5100"."""
+    srv, info = demo10
+    page = organiser(browser, srv, info, 1366, 768)
+    try:
+        page.goto(srv.url(f"/w/{info['code']}/followup/report"))
+        funnel = page.eval_on_selector_all("svg.funnel text.val", "ns => ns.map((n) => n.textContent)")
+        assert "2\xa0780" in funnel and "5\xa0100" in funnel, funnel
+        cats = page.eval_on_selector_all("svg.categories text.val", "ns => ns.map((n) => n.textContent)")
+        assert cats and all(FRENCH_NUMBER.match(c) for c in cats) and any("\xa0" in c for c in cats), cats
+        zones = page.eval_on_selector_all("#zn-h ~ table tbody td", "ns => ns.map((n) => n.textContent)")
+        assert zones and all(FRENCH_NUMBER.match(z) for z in zones) and any("\xa0" in z for z in zones), zones
+    finally:
+        page.context.close()
+
+
+# -- the B2B wall during a round, at the real event's size: 12 tables busy at once ------------------------
+@pytest.fixture(scope="module")
+def round_now(server):
+    """A workshop today whose first round runs now, with a meeting at each of its 12 tables, and the next too."""
+    import requests
+
+    from tests.live import uid
+
+    now = datetime.now()
+    start = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    organiser = requests.Session()
+    r = organiser.post(server.url("/api/workshops"), json={"name": "Atelier du Pays d’Ancenis", "password": "motdepasse",
+                                                           "date": now.date().isoformat()})
+    r.raise_for_status()
+    ws = r.json()
+    api = lambda p: server.url(f"/api/w/{ws['workshop']}{p}")  # noqa: E731
+    orgs = [server.participant(ws, f"{name} {k + 1}")[1] for k, name in
+            enumerate(["Menuiserie Rousseau", "Lycée professionnel Saint-Joseph", "Ressourcerie La Trouvaille",
+                       "Maraîchage Dupont"] * 6)]
+    end = start + timedelta(minutes=60)
+    organiser.post(api("/meetings/setup"), json={
+        "sessions": [{"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}], "slot_minutes": 15,
+        "pause_minutes": 5, "places": [{"name": f"Table {n}", "capacity": 2} for n in range(1, 13)]}).raise_for_status()
+    pairs = [(2 * a, 2 * a + 1) for a in range(12)] + [(2 * a, (2 * a + 3) % 24) for a in range(12)]
+    for a, b in pairs:
+        organiser.post(api("/meetings"), json={"id": uid(), "org_ids": [orgs[a]["id"], orgs[b]["id"]]}).raise_for_status()
+    board = organiser.get(api("/meetings")).json()
+    for k, m in enumerate(board["meetings"]):  # this round and the next: every table busy
+        organiser.post(api(f"/meetings/{m['id']}/place"), json={
+            "version": m["version"], "slot": k // 12, "place_id": board["places"][k % 12]["id"], "locked": True}
+        ).raise_for_status()
+    token = organiser.get(api("/state")).json()["workshop"]["projector_token"]
+    return server.url(f"/w/{ws['code']}/wall/b2b?t={token}")
+
+
+@pytest.mark.parametrize("w,h", [(1280, 720), (1920, 1080)])
+def test_b2b_wall_round_readable_from_the_back(browser, round_now, w, h):
+    page = new_page(browser, w, h)
+    try:
+        page.goto(round_now)
+        page.wait_for_function("() => document.querySelectorAll('#wb-now li').length > 0")
+        page.wait_for_timeout(300)
+        shown = page.eval_on_selector_all("#wb-now li", "ns => ns.map((n) => n.textContent)")
+        size, where = min_font_size(page, "#wb")
+        print(f"\n[b2b wall {w}x{h}] {len(shown)} lines, smallest text {size} px ({where})")
+        screenshot(page, f"walk-wall-b2b-round-{w}x{h}")
+        assert len(shown) == 12 and all(s.startswith("Table ") for s in shown), shown  # every table, none "+ N autres"
+        assert size >= (24 if (w, h) == (1280, 720) else 36), where
+        assert page.text_content("#wb-next").startswith("Ensuite, à ")
+        assert outside_viewport(page, "#wb-now li, #wb-clock, #wb-round, #wb-next") == [] and horizontal_overflow(page) == 0
     finally:
         page.context.close()
