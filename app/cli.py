@@ -142,7 +142,7 @@ def serve(args) -> int:
         from .followup import weekly
 
         weekly.start(app, registry, every=args.reminder_check)
-    _warm_suggestions(registry)
+    _start_suggestions(registry)
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
@@ -167,22 +167,26 @@ def serve(args) -> int:
     return 0
 
 
-def _warm_suggestions(registry):
-    """Suggestion engines built in the background once the server listens (not by the first write);
-    a failure is logged and a cold engine is built on first use instead."""
+def _start_suggestions(registry):
+    """The matcher in a worker process of its own (``ATELIER_MATCHER=inline`` keeps it in the server, for
+    measurements side by side), its engines built in the background once the server listens (not by the
+    first write); a failure is logged and a cold engine is built on first use instead."""
     import logging
     import time
 
     from . import periodic, workers
-    from .matching import geo
     from .realtime import socketio
     from .services import suggestions
 
+    suggestions.use("inline" if os.environ.get("ATELIER_MATCHER") == "inline" else "process")
+
     def run():
         t0 = time.monotonic()
-        geo.preload(workers.run_native)  # the distances' places (2-3 s of CPU) in a native thread: the loop goes on
-        built = suggestions.warm(registry, pause=socketio.sleep)
-        logging.getLogger("atelier").info("suggestions ready: places read, %d workshop(s) warmed in %.1f s", built,
-                                          time.monotonic() - t0)
+        try:
+            built = suggestions.warm(registry, pause=socketio.sleep)
+        except workers.Stopping:  # the server stops before the engines were built: nothing to say
+            return
+        logging.getLogger("atelier").info("suggestions ready (%s): places read, %d workshop(s) warmed in %.1f s",
+                                          suggestions.matcher(), built, time.monotonic() - t0)
 
     return periodic.once("warm-suggestions", 0.5, run)

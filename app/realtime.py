@@ -20,6 +20,7 @@ import threading
 from flask_socketio import SocketIO
 
 from .rules import permissions, visibility
+from .workers import Stopping
 
 socketio = SocketIO()
 log = logging.getLogger("atelier.realtime")
@@ -273,6 +274,8 @@ def _publish_suggestions(ws, events: list[dict]):
         return
     try:
         diff = pairs(ws, events, pause=socketio.sleep)
+    except Stopping:  # the server is stopping: nobody is waiting for these
+        return
     except Exception:  # the matcher must never cost a write its broadcast
         if not ws.store.closed:
             log.exception("suggestions for %s", ws.id)

@@ -606,6 +606,7 @@ class Snapshot(Store):
         self.lock = threading.RLock()
         self._read_lock = threading.RLock()
         self._queue, self._queue_lock, self._writer, self.batches = [], threading.Lock(), None, 0
+        self.closed = False
 
     def write(self, *a, **kw):
         raise StorageError("read-only snapshot")
@@ -614,8 +615,18 @@ class Snapshot(Store):
         raise StorageError("read-only snapshot")
 
     def close(self):
+        self.closed = True
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error:
             pass
         self.conn.close()
+
+
+class Reader(Snapshot):
+    """The workshop file read-only, always as last committed: no transaction is held between reads
+    (``snapshot()`` holds one for a few). What the matcher's process reads while the server writes."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.conn.execute("COMMIT")

@@ -84,12 +84,21 @@ def _get_pool() -> ProcessPoolExecutor:
 
 def _worker_init():
     """In the worker: quiet, and well below the live server (nice +10) where the OS allows it: on two busy
-    cores the screens come first, a download waits a little longer."""
+    cores the screens come first, a download waits a little longer. It ends with the server: a server
+    killed or crashed leaves no worker behind, holding memory, until the laptop restarts."""
     logging.basicConfig(level=logging.WARNING)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), name="end-with-server", daemon=True).start()
     try:
         os.nice(10)
     except (AttributeError, OSError):
         pass
+
+
+def _end_with(parent):
+    parent.join()  # returns once the server's process is gone (its sentinel pipe closes)
+    os._exit(0)
 
 
 def run_in_worker(fn, *args, **kwargs):
@@ -98,22 +107,87 @@ def run_in_worker(fn, *args, **kwargs):
     The caller (a request's greenlet or thread) waits; the loop does not. If
     the worker process died (killed, out of memory), a new one is started and
     the call is made once more."""
+    return _call(_get_pool, _drop_pool, fn, args, kwargs)
+
+
+def _drop_pool(pool):
     global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+
+
+def _call(get, drop, fn, args, kwargs):
+    """Submit to ``get()``'s pool and wait; a lost process (``BrokenProcessPool``) is dropped and the call
+    made once more on a new one."""
     for attempt in (1, 2):
-        pool = _get_pool()
+        pool = get()
         try:
             return pool.submit(fn, *args, **kwargs).result()
         except BrokenProcessPool:
             if _closed:
                 raise Stopping("the server is stopping") from None
             log.warning("worker process lost; starting a new one")
-            with _pool_lock:
-                if _pool is pool:
-                    _pool = None
+            drop(pool)
             pool.shutdown(wait=False, cancel_futures=True)
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+class Dedicated:
+    """A worker process of its own for work that keeps state between calls (the matcher's engines):
+    calls run one after another, never behind an export. ``starts`` counts the processes started: a
+    new one (the last was lost, or stopped) has no state and rebuilds it from the files."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.starts = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        with _pool_lock:
+            _dedicated.append(self)
+
+    def _get(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if _closed:
+                raise Stopping("the server is stopping")
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_worker_init)
+                self.starts += 1
+            return self._pool
+
+    def _drop(self, pool):
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+
+    def call(self, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` in this process; as :func:`run_in_worker` otherwise."""
+        return _call(self._get, self._drop, fn, args, kwargs)
+
+    def start(self, fn, *args):
+        """Run ``fn(*args)`` there without waiting (a warm-up); its failure is logged."""
+        try:
+            fut = self._get().submit(fn, *args)
+        except Stopping:
+            return None
+        fut.add_done_callback(_log_failure)
+        return fut
+
+    def stop(self, wait: bool = True):
+        with self._lock:
+            pool, self._pool = self._pool, None
+        _stop_pool(pool, wait)
+
+
+def _log_failure(fut):
+    if not fut.cancelled() and fut.exception() is not None and not isinstance(fut.exception(), BrokenProcessPool):
+        log.error("background job in a worker failed", exc_info=fut.exception())
+
+
+_dedicated: list[Dedicated] = []
 
 
 _warmed = False
@@ -153,6 +227,13 @@ def shutdown(wait: bool = True):
     with _pool_lock:
         pool, _pool = _pool, None
         _closed = _closed or not wait
+        dedicated = list(_dedicated)
+    _stop_pool(pool, wait)
+    for d in dedicated:
+        d.stop(wait)
+
+
+def _stop_pool(pool: ProcessPoolExecutor | None, wait: bool):
     if pool is None:
         return
     if not wait:

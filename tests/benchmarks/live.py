@@ -179,6 +179,7 @@ class BenchServer(Server):
     """tests.live.Server, started in its own session (see above); same arguments."""
 
     priority = 0
+    env: dict = {}
 
     def start(self, timeout=40):
         args = [sys.executable, "run.py", "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -186,7 +187,7 @@ class BenchServer(Server):
                 *self.extra_args]
         if not self.rate_limits:
             args.append("--no-rate-limits")
-        env = {**os.environ, "ATELIER_QUIET": "1", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "ATELIER_QUIET": "1", "PYTHONUNBUFFERED": "1", **self.env}
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True, preexec_fn=server_preexec)
@@ -618,9 +619,10 @@ def role_mix(n: int, facilitators: int) -> list[str]:
 class AppTarget:
     name = "app"
 
-    def __init__(self, tmp: Path, async_mode: str, priority: int = 0, demo_scale: int = 0):
+    def __init__(self, tmp: Path, async_mode: str, priority: int = 0, demo_scale: int = 0, matcher: str = "process"):
         self.server = BenchServer(tmp / "app-data", async_mode=async_mode, extra_args=["--backup-every", "0"])
         self.server.priority = priority
+        self.server.env = {"ATELIER_MATCHER": matcher}
         self.prefix = id_prefix()
         self.demo = prepare_demo(tmp / "app-data", demo_scale) if demo_scale else None
 
@@ -765,20 +767,46 @@ class BareTarget:
 # One load phase: steady open-loop writes, then drain, then the figures.
 
 class RssWatch(threading.Thread):
+    """Peak RSS of the server process, and of its worker processes (the matcher, exports) together."""
+
     def __init__(self, pid):
         super().__init__(daemon=True)
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self.pid, self.peak, self.workers_peak, self._stop = pid, 0, 0, threading.Event()
 
     def run(self):
         try:
             p = psutil.Process(self.pid)
             while not self._stop.wait(0.25):
                 self.peak = max(self.peak, p.memory_info().rss)
+                self.workers_peak = max(self.workers_peak, sum(_rss(c) for c in p.children(recursive=True)))
         except psutil.Error:
             pass
 
     def stop(self):
         self._stop.set()
+
+
+def _rss(proc) -> int:
+    try:
+        return proc.memory_info().rss
+    except psutil.Error:
+        return 0
+
+
+def workers_cpu_seconds(pid) -> float:
+    """CPU seconds of a server's live worker processes (its children: the matcher, the export worker)."""
+    total = 0.0
+    try:
+        kids = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    for c in kids:
+        try:
+            t = c.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 
 
 def busy_seconds() -> float:
@@ -932,6 +960,7 @@ def run_load(target, clients: Clients, n_screens: int, rate: float, seconds: flo
     def on_warm_end():
         t = srv.cpu_times()
         marks["cpu0"] = t.user + t.system
+        marks["wcpu0"] = workers_cpu_seconds(target.pid)
         marks["ccpu0"] = clients.cpu_seconds()
         marks["sys0"] = busy_seconds()
         marks["self0"] = self_seconds()
@@ -956,6 +985,7 @@ def run_load(target, clients: Clients, n_screens: int, rate: float, seconds: flo
     w1 = monotonic()
     t = srv.cpu_times()
     cpu1, ccpu1 = t.user + t.system, clients.cpu_seconds()
+    wcpu = workers_cpu_seconds(target.pid) - marks["wcpu0"]
     sys1, self1, psi1 = busy_seconds(), self_seconds(), cpu_pressure_us()
     rss.stop()
     screens, idxs, times, lags, sizes, disconnected = clients.collect()
@@ -1024,11 +1054,14 @@ def run_load(target, clients: Clients, n_screens: int, rate: float, seconds: flo
         "cpu_percent": round(100.0 * (cpu1 - marks["cpu0"]) / (w1 - w0), 1) if w1 > w0 else None,
         "cpu_ms_per_write": round(1000.0 * (cpu1 - marks["cpu0"]) / len(measured), 2) if measured else None,
         "client_cpu_percent": round(100.0 * (ccpu1 - marks["ccpu0"]) / (w1 - w0), 1) if w1 > w0 else None,
+        "workers_cpu_percent": round(100.0 * wcpu / (w1 - w0), 1) if w1 > w0 else None,
+        "workers_cpu_ms_per_write": round(1000.0 * wcpu / len(measured), 2) if measured else None,
         "other_cpu_percent": round(100.0 * ((sys1 - marks["sys0"]) - (cpu1 - marks["cpu0"]) - (ccpu1 - marks["ccpu0"])
-                                            - (self1 - marks["self0"])) / (w1 - w0), 1) if w1 > w0 else None,
+                                            - wcpu - (self1 - marks["self0"])) / (w1 - w0), 1) if w1 > w0 else None,
         "cpu_pressure_percent": round((psi1 - marks["psi0"]) / 1e4 / (w1 - w0), 1) if w1 > w0 else None,
         "client_lag_p95_ms": ms(pct(lags, 95)), "client_lag_max_ms": ms(lags[-1] if lags else None),
         "rss_mb": round(max(rss.peak, vm_hwm(target.pid)) / 2 ** 20, 1),
+        "workers_rss_mb": round(rss.workers_peak / 2 ** 20, 1),
         "message_bytes": sizes[0] if sizes else None,
         "schedule_lag_max_ms": ms(marks.get("max_schedule_lag_s")),
         "window_s": round(w1 - w0, 2),
@@ -1042,7 +1075,8 @@ def bring_up(kind, tmp: Path, args, roles, procs):
     """Start one server, its screens and their client processes; returns (target, clients, info)."""
     if kind == "app":
         target = AppTarget(tmp / kind, args.async_mode, priority=args.priority,
-                           demo_scale=args.export_scale if getattr(args, "export_during", False) else 0)
+                           demo_scale=args.export_scale if getattr(args, "export_during", False) else 0,
+                           matcher=getattr(args, "matcher", "process"))
     else:
         target = BareTarget(tmp / kind, args.async_mode, nodelay=args.bare_nodelay, priority=args.priority)
     (tmp / kind).mkdir(parents=True, exist_ok=True)
@@ -1094,6 +1128,8 @@ ROWS = [
     ("missing deliveries", "lost"), ("duplicate deliveries", "duplicates"), ("HTTP errors", "http_errors"),
     ("disconnects", "disconnected"), ("server CPU (% of a core)", "cpu_percent"),
     ("server CPU ms per write", "cpu_ms_per_write"), ("server peak RSS (MB)", "rss_mb"),
+    ("worker processes CPU (%)", "workers_cpu_percent"), ("workers CPU ms per write", "workers_cpu_ms_per_write"),
+    ("workers peak RSS (MB)", "workers_rss_mb"),
     ("clients CPU (% of a core)", "client_cpu_percent"), ("other processes CPU (%)", "other_cpu_percent"),
     ("CPU pressure (% of time)", "cpu_pressure_percent"), ("client loop lag p95 (ms)", "client_lag_p95_ms"),
     ("message size (bytes)", "message_bytes"),
@@ -1172,6 +1208,8 @@ def steady(args, tmp, roles, procs):
         "writes_per_s": app["writes_per_s"], "deliveries_per_s": app["deliveries_per_s"], "lost": app["lost"],
         "duplicates": app["duplicates"], "http_errors": app["http_errors"],
         "cpu_percent": app["cpu_percent"], "cpu_ms_per_write": app["cpu_ms_per_write"], "rss_mb": app["rss_mb"],
+        "matcher": args.matcher, "workers_cpu_ms_per_write": app["workers_cpu_ms_per_write"],
+        "workers_rss_mb": app["workers_rss_mb"],
         "client_cpu_percent": app["client_cpu_percent"], "client_lag_p95_ms": app["client_lag_p95_ms"],
         "bare_p50_ms": bare["p50_ms"], "bare_p95_ms": bare["p95_ms"], "bare_p99_ms": bare["p99_ms"],
         "bare_writes_per_s": bare["writes_per_s"], "bare_deliveries_per_s": bare["deliveries_per_s"],
@@ -1330,6 +1368,9 @@ def parse(argv=None):
     p.add_argument("--processes", default=None, metavar="N[,N…]",
                    help="hosted mode: N app processes behind nginx on Redis (e.g. 1,2,3), against the single "
                         "process without them (see tests/benchmarks/live_hosted.py)")
+    p.add_argument("--matcher", default="process", choices=["process", "inline"],
+                   help="where the app runs its suggestion matcher: its own worker process (default, as served) "
+                        "or inline in the server's process (as before; to compare)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs)")
     p.add_argument("--dump", default=None, help="append one JSON line per measured write (submit, ack, first and "
                                                 "last arrival, monotonic seconds) to this file")

@@ -7,6 +7,7 @@ import time
 import uuid
 
 from app import realtime
+from app.matching import tracker
 from app.services import organisations, sheets, suggestions, workshops
 from tests.conftest import ORGANISER, uid
 
@@ -29,7 +30,7 @@ def test_warm_builds_the_most_recent_workshops_engines_first(registry, monkeypat
     paused = []
     assert suggestions.warm(registry, limit=2, pause=paused.append) == 2
     assert len(paused) == 2
-    built = {ws.id for ws in made if suggestions._states.get(ws.id) and suggestions._states[ws.id].engine}
+    built = {ws.id for ws in made if tracker.built(ws.id)}
     assert built == {made[1].id, made[2].id}
     assert suggestions.warm(registry, limit=2) == 0  # already built: nothing to do
 
@@ -79,5 +80,5 @@ def test_a_burst_of_sheets_gives_the_loop_turns_and_the_same_pairs(registry, mon
                                                   pause=paused.append if pause else None)
         found.append(sorted((title[r["offer_sheet_id"]], title[r["need_sheet_id"]], r["score"]) for r in upserts))
         if pause:
-            assert len(paused) >= 40 // suggestions.YIELD_EVERY and set(paused) == {0}
+            assert len(paused) >= 40 // tracker.YIELD_EVERY and set(paused) == {0}
     assert found[0] and found[0] == found[1]
