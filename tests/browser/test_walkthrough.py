@@ -116,6 +116,11 @@ def test_planner_and_paper_entry_say_where_you_are(browser, demo):
     srv, info = demo
     page = organiser(browser, srv, info, 1366, 768)
     try:
+        # the workshop tab's phase: one heading, not "Phase" twice (the select keeps its label for screen readers)
+        page.goto(srv.url(f"/w/{info['code']}/organiser?s=workshop"))
+        seen = page.evaluate("""() => [...document.querySelectorAll('#sec-workshop h3, #sec-workshop label')]
+            .filter((n) => n.textContent.trim() === 'Phase' && n.getBoundingClientRect().width > 1.5).length""")
+        assert seen == 1 and page.locator("label[for=phase]").count() == 1
         page.goto(srv.url(f"/w/{info['code']}/meetings"))
         assert page.text_content(".topbar .brand").strip() == state(srv, info)["workshop"]["name"]
         # the tray scrolls, so its heading says how many meetings wait to be placed
