@@ -139,6 +139,8 @@ function askForm(preset) {
   return details;
 }
 
+const seenIncoming = new Set();
+
 function render() {
   const board = mm.board;
   if (!board || !me()) { box.hidden = true; return; }
@@ -160,8 +162,9 @@ function render() {
     next ? { key: `next-${next.id}`, data: next, draw: () => meetingCard(next, { highlight: true }) }
       : !planned.length && { key: 'none', draw: () => el('p', { class: 'muted', text: t('b2b.none_yet') }) },
     rest.length && { key: 'rest', draw: () => el('ul', { class: 'mm-list' }) },
-    requests.length && { key: 'requests-head', draw: () => el('h3', { text: t('b2b.requests') }) },
-    requests.length && { key: 'requests', draw: () => el('ul', { class: 'mm-reqs' }) },
+    // folded: an organisation in many B2B ideas has many requests, and the tabs must stay on the first screen
+    requests.length && { key: 'requests', draw: () => el('details', { class: 'mm-reqs-box' },
+      el('summary', { class: 'mm-reqs-sum' }), el('ul', { class: 'mm-reqs' })) },
     planned.length && { key: 'agenda', draw: () => el('p', { class: 'row gap mm-agenda' },
       el('a', { class: 'btn', href: `${base}.pdf`, text: t('b2b.my_agenda_pdf') }),
       el('a', { class: 'btn', href: `${base}.ics`, text: t('b2b.my_agenda_ics') })) },
@@ -169,7 +172,16 @@ function render() {
   ].filter(Boolean);
   reconcile(box, parts, (p) => p.key, (p) => p.draw(), { stamp: (p) => JSON.stringify(p.data ?? null) });
   if (rest.length) reconcile(box.querySelector(':scope > .mm-list'), rest, (m) => m.id, (m) => el('li', {}, meetingCard(m)));
-  if (requests.length) reconcile(box.querySelector(':scope > .mm-reqs'), requests, (m) => m.id, requestRow);
+  if (requests.length) {
+    const fold = box.querySelector(':scope > .mm-reqs-box');
+    const incoming = requests.filter((m) => m.request_status === 'pending' && !(m.accepted_by || []).includes(me()));
+    fold.querySelector('.mm-reqs-sum').textContent = [`${t('b2b.requests')} (${requests.length})`,
+      incoming.length ? t('b2b.requests_to_answer', { n: incoming.length }) : ''].filter(Boolean).join(' · ');
+    // a request waiting for this organisation's answer opens the fold (once: closing it is then up to them)
+    if (incoming.some((m) => !seenIncoming.has(m.id))) fold.open = true;
+    for (const m of incoming) seenIncoming.add(m.id);
+    reconcile(fold.querySelector('.mm-reqs'), requests, (m) => m.id, requestRow);
+  }
   box.hidden = false;
 }
 

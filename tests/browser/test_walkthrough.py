@@ -296,3 +296,47 @@ def test_b2b_wall_round_readable_from_the_back(browser, round_now, w, h):
         assert outside_viewport(page, "#wb-now li, #wb-clock, #wb-round, #wb-next") == [] and horizontal_overflow(page) == 0
     finally:
         page.context.close()
+
+
+def test_phone_of_a_busy_organisation_keeps_its_tabs_on_the_first_screen(browser, demo):
+    """Jardins solidaires is in many of the demo's B2B ideas: its requests fold under one line, so the
+    phone's first screen still reaches the tabs; a request waiting for its answer opens the fold."""
+    import time
+
+    from tests.browser.screens import join, phone
+    from tests.live import uid
+
+    srv, info = demo
+    s, api = info["session"], lambda p: srv.url(f"/api/w/{info['workshop']}{p}")  # noqa: E731
+    org = next(o for o in state(srv, info)["organisations"] if o["name"] == "Jardins solidaires de l’Èvre")
+    page = phone(browser)
+    try:
+        join(page, srv, info)
+        page.fill("#org-search", "Jardins solidaires")
+        page.click(f"#org-list .choice:has-text('{org['name']}')")
+        deadline = time.time() + 15
+        while time.time() < deadline and not (asks := s.get(api("/state")).json().get("join_requests")):
+            time.sleep(0.2)
+        for r in asks:
+            s.post(api(f"/join-requests/{r['id']}"), json={"accept": True}).raise_for_status()
+        page.wait_for_selector("#space:not([hidden]) #my-meetings .mm-reqs-box")
+        mine = [m for m in s.get(api("/meetings")).json()["meetings"] if org["id"] in m["org_ids"]
+                and m["status"] != "held" and (m["request_status"] != "accepted" or m.get("slot") is None)]
+        assert len(mine) >= 5
+        assert page.text_content("#my-meetings .mm-reqs-sum") == f"Demandes ({len(mine)})"
+        page.evaluate("window.scrollTo(0, 0)")
+        assert outside_viewport(page, ".phone-tabs [role=tab]") == []
+        assert horizontal_overflow(page) == 0
+        screenshot(page, "walk-phone-busy-org-360x740")
+        # another organisation asks for a meeting: the fold opens on it, with the answer buttons
+        asker, _ = srv.participant(info, f"Scierie des Mauges {uid()[:6]}")
+        mid = uid()
+        asker.post(api("/meetings"), json={"id": mid, "org_ids": [org["id"]], "note": "Copeaux"}).raise_for_status()
+        row = f"#my-meetings .mm-req[data-meeting='{mid}']"
+        page.wait_for_selector(row)
+        assert page.evaluate("() => document.querySelector('#my-meetings .mm-reqs-box').open")
+        assert "1 à accepter ou refuser" in page.text_content("#my-meetings .mm-reqs-sum")
+        assert page.is_visible(f"{row} button.btn.primary")
+        assert page.errors == []
+    finally:
+        page.context.close()
