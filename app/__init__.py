@@ -71,13 +71,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import realtime
 
-    from . import origins
+    from . import fanout, origins
 
     origins.install(app)
     realtime.socketio.server_options.pop("client_manager", None)  # an earlier app's queue (tests)
     realtime.socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], cors_allowed_origins=origins.is_own,
                                max_http_buffer_size=64 * 1024, ping_interval=10, ping_timeout=20,
-                               manage_session=False,
+                               manage_session=False, serializer=fanout.Packet,
                                **({"client_manager": hosted.queue_manager(hosted.settings(app.config)["MESSAGE_QUEUE"])}
                                   if where else {}))
     realtime.ELSEWHERE = None

@@ -101,10 +101,13 @@ def _nodelay_handler():
     return NoDelayHandler
 
 
-def _warm_workers():
-    """The export worker process starts once the server is up (not on the first download)."""
+def _warm_workers(data_dir):
+    """The export worker process starts once the server is up (not on the first download); the export
+    files a killed server left behind go."""
     from . import workers
+    from .exports import remove_leftovers
 
+    remove_leftovers(data_dir)
     workers.warm("app.exports.pdf_book", "app.exports.tables", "app.exports.backup_json", "app.imports.read")
 
 
@@ -146,7 +149,7 @@ def serve(args) -> int:
     extra = {}
     if args.async_mode == "gevent":
         extra["handler_class"] = _nodelay_handler()
-    periodic.once("warm-workers", 1.0, _warm_workers)
+    periodic.once("warm-workers", 1.0, lambda: _warm_workers(registry.data_dir))
     startup.stop_on_terminate()
     try:
         socketio.run(app, host=args.host, port=port, allow_unsafe_werkzeug=True, log_output=False, **extra)

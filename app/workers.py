@@ -167,24 +167,18 @@ class Dedicated:
         """``fn(*args, **kwargs)`` in this process; as :func:`run_in_worker` otherwise."""
         return _call(self._get, self._drop, fn, args, kwargs)
 
-    def start(self, fn, *args):
-        """Run ``fn(*args)`` there without waiting (a warm-up); its failure is logged."""
-        try:
-            fut = self._get().submit(fn, *args)
-        except Stopping:
-            return None
-        fut.add_done_callback(_log_failure)
-        return fut
-
     def stop(self, wait: bool = True):
+        """End the process; a later call starts a new one."""
         with self._lock:
             pool, self._pool = self._pool, None
         _stop_pool(pool, wait)
 
-
-def _log_failure(fut):
-    if not fut.cancelled() and fut.exception() is not None and not isinstance(fut.exception(), BrokenProcessPool):
-        log.error("background job in a worker failed", exc_info=fut.exception())
+    def close(self):
+        """Stop for good: no longer one of the processes :func:`shutdown` stops."""
+        self.stop(wait=False)
+        with _pool_lock:
+            if self in _dedicated:
+                _dedicated.remove(self)
 
 
 _dedicated: list[Dedicated] = []

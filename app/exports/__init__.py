@@ -135,6 +135,27 @@ def _export_job(path: str, wid: str, code: str, fmt: str, options: dict, out_dir
     return name, out.content_type, out.filename, snap.seq
 
 
+LEFTOVER_AFTER = 600  # s: an export file is read and removed within seconds; one this old was left behind
+
+
+def remove_leftovers(data_dir, now: float | None = None) -> int:
+    """Remove the export files a killed server or worker left in ``.exports`` (megabytes each), at start-up.
+    Only those older than LEFTOVER_AFTER: hosted processes sharing the folder may be serving one now."""
+    import time
+    from pathlib import Path
+
+    now = time.time() if now is None else now
+    removed = 0
+    for p in (Path(data_dir) / ".exports").glob("export-*.part"):
+        try:
+            if now - p.stat().st_mtime > LEFTOVER_AFTER:
+                p.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def export_in_worker(ws, fmt: str, **options) -> tuple[Export, int]:
     """:func:`export` run in a worker process on the file as of one ``seq``; returns ``(export, seq)``.
 

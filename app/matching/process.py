@@ -102,7 +102,7 @@ class Remote:
             self.worker.call(_forget, ws.id)
 
     def stop(self):
-        self.worker.stop(wait=False)
+        self.worker.close()
 
 
 # -- in the matcher's process ------------------------------------------------------------------

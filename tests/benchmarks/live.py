@@ -110,14 +110,16 @@ UNITS = ("t", "kg", "pallets", "m3", "pieces")
 # of them is squeezed into one group with the others. ``--priority N`` also
 # gives those groups nice -N: only for a machine shared with other work.
 
-def set_group_nice(pid: int | str, priority: int):
-    if priority:
+def set_group_nice(pid: int | str, priority: int, behind: int = 0):
+    """nice -priority (+ behind) for the process and its autogroup."""
+    value = -abs(priority) + behind
+    if value:
         try:
-            Path(f"/proc/{pid}/autogroup").write_text(str(-abs(priority)))
+            Path(f"/proc/{pid}/autogroup").write_text(str(value))
         except OSError:
             pass
         try:
-            os.setpriority(os.PRIO_PROCESS, 0 if pid == "self" else int(pid), -abs(priority))
+            os.setpriority(os.PRIO_PROCESS, 0 if pid == "self" else int(pid), value)
         except (OSError, ValueError):
             pass
 
@@ -132,12 +134,12 @@ def die_with_parent(sig=signal.SIGTERM):
         pass
 
 
-def own_session(priority: int = 0):
+def own_session(priority: int = 0, behind: int = 0):
     try:
         os.setsid()
     except OSError:
         pass
-    set_group_nice("self", priority)
+    set_group_nice("self", priority, behind)
 
 
 def server_preexec():
@@ -234,8 +236,9 @@ def sheet_body(prefix: str, index: int) -> dict:
 # ---------------------------------------------------------------------------
 # Client processes: many AsyncClients on one asyncio loop each.
 
-def client_main(conn, base: str, specs: list[dict], concurrency: int, priority: int = 0, kind: str = "light"):
-    own_session(priority)
+def client_main(conn, base: str, specs: list[dict], concurrency: int, priority: int = 0, kind: str = "light",
+                behind: int = 0):
+    own_session(priority, behind)
     die_with_parent(signal.SIGKILL)
     try:
         asyncio.run(_client_async(conn, base, specs, concurrency, kind))
@@ -528,13 +531,13 @@ class Clients:
     """The client processes of one target; each message to them is answered within a deadline."""
 
     def __init__(self, base: str, specs: list[dict], procs: int, concurrency: int = 25, priority: int = 0,
-                 kind: str = "light"):
+                 kind: str = "light", behind: int = 0):
         ctx = mp.get_context("spawn")
         self.procs, self.conns = [], []
         for j in range(procs):
             a, b = ctx.Pipe()
-            p = ctx.Process(target=client_main, args=(b, base, specs[j::procs], concurrency, priority, kind),
-                            daemon=True)
+            p = ctx.Process(target=client_main, args=(b, base, specs[j::procs], concurrency, priority, kind,
+                                                      behind), daemon=True)
             p.start()
             self.procs.append(p)
             self.conns.append(a)
@@ -1084,7 +1087,8 @@ def bring_up(kind, tmp: Path, args, roles, procs):
     t = monotonic()
     specs = target.setup(roles)
     setup_s = monotonic() - t
-    clients = Clients(target.base, specs, procs, priority=args.priority, kind=args.client)
+    clients = Clients(target.base, specs, procs, priority=args.priority, kind=args.client,
+                      behind=getattr(args, "screens_behind", 0))
     connected, n_err, errors, connect_s = clients.wait_ready(timeout=150)
     info = {"setup_s": round(setup_s, 1), "connect_s": round(connect_s, 1), "connected": connected,
             "connect_errors": n_err}
@@ -1368,6 +1372,10 @@ def parse(argv=None):
     p.add_argument("--processes", default=None, metavar="N[,N…]",
                    help="hosted mode: N app processes behind nginx on Redis (e.g. 1,2,3), against the single "
                         "process without them (see tests/benchmarks/live_hosted.py)")
+    p.add_argument("--screens-behind", type=int, default=0, metavar="K",
+                   help="the screens' client processes run at nice K above the servers, app and bare alike: at a "
+                        "real event the phones are other devices, not competing for the laptop's two cores "
+                        "(a diagnostic beside the standard run, which shares the cores evenly; default 0)")
     p.add_argument("--matcher", default="process", choices=["process", "inline"],
                    help="where the app runs its suggestion matcher: its own worker process (default, as served) "
                         "or inline in the server's process (as before; to compare)")
