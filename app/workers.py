@@ -82,18 +82,19 @@ def _get_pool() -> ProcessPoolExecutor:
         return _pool
 
 
-def _worker_init():
-    """In the worker: quiet, and well below the live server (nice +10) where the OS allows it: on two busy
-    cores the screens come first, a download waits a little longer. It ends with the server: a server
-    killed or crashed leaves no worker behind, holding memory, until the laptop restarts."""
+def _worker_init(nice: int = 10):
+    """In the worker: quiet, and ``nice`` below the live server where the OS allows it (exports: +10, on
+    two busy cores the screens come first, a download waits a little longer). It ends with the server:
+    a server killed or crashed leaves no worker behind, holding memory, until the laptop restarts."""
     logging.basicConfig(level=logging.WARNING)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent,), name="end-with-server", daemon=True).start()
-    try:
-        os.nice(10)
-    except (AttributeError, OSError):
-        pass
+    if nice:
+        try:
+            os.nice(nice)
+        except (AttributeError, OSError):
+            pass
 
 
 def _end_with(parent):
@@ -138,10 +139,12 @@ def _call(get, drop, fn, args, kwargs):
 class Dedicated:
     """A worker process of its own for work that keeps state between calls (the matcher's engines):
     calls run one after another, never behind an export. ``starts`` counts the processes started: a
-    new one (the last was lost, or stopped) has no state and rebuilds it from the files."""
+    new one (the last was lost, or stopped) has no state and rebuilds it from the files. ``nice``: how
+    far below the server it runs (0: as the server, for work the screens wait for)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, nice: int = 10):
         self.name = name
+        self.nice = nice
         self.starts = 0
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -154,7 +157,7 @@ class Dedicated:
                 raise Stopping("the server is stopping")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_worker_init)
+                                                 initializer=_worker_init, initargs=(self.nice,))
                 self.starts += 1
             return self._pool
 

@@ -18,7 +18,7 @@ from . import tracker
 def _compact(ev: dict) -> dict:
     """What :func:`tracker.changes` reads of an event, without the records' full contents (pickled)."""
     after = ev.get("after") or {}
-    return {"entity": ev["entity"], "entity_id": ev.get("entity_id"),
+    return {"entity": ev["entity"], "entity_id": ev.get("entity_id"), "seq": ev.get("seq"),
             "after": {k: after.get(k) for k in ("id", "offer_sheet_id", "need_sheet_id")} if after else None}
 
 
@@ -67,7 +67,9 @@ class Remote:
     name = "process"
 
     def __init__(self):
-        self.worker = workers.Dedicated("matcher")
+        # At the server's own priority: suggestions are live, the screens wait for them. Below it (as the
+        # exports are), two busy cores starved it: 20 s and more for the first suggestion after a start.
+        self.worker = workers.Dedicated("matcher", nice=0)
         self.public: dict[str, int] = {}
 
     def _call(self, fn, ws, *args):

@@ -36,6 +36,7 @@ class _State:
     def __init__(self):
         self.engine: Engine | None = None
         self.seq = 0
+        self.built: int | None = None       # seq of a build not yet reached by the events ``changes`` was given
         self.lock = threading.RLock()
         self.meta: dict[str, dict] = {}     # sheet id -> what a record shows of it
         self.dirty: set[str] = set()        # sheets whose list of best partners may have changed since then
@@ -103,6 +104,19 @@ def _build(ws, st: _State):
         _remember(st, _record(ws, st, o, n, sc))
     st.dirty.clear()
     st.dirty_meta.clear()
+    st.built = st.seq
+
+
+def _touched(events) -> set[str]:
+    """The sheets whose pairs these events may have changed."""
+    out = set()
+    for ev in events:
+        rec = ev.get("after") or {}
+        if ev["entity"] == "sheet":
+            out.add(rec.get("id") or ev.get("entity_id"))
+        elif ev["entity"] in ("idea", "suggestion"):
+            out |= {rec.get("offer_sheet_id"), rec.get("need_sheet_id")}
+    return out - {None}
 
 
 def _listed(eng: Engine, sid: str):
@@ -217,22 +231,18 @@ def changes(ws, events: list[dict], pause=None) -> tuple[list[dict], list[dict],
         return None
     st = _state(ws)
     with st.lock:
-        if st.engine is None:
-            # First look at this workshop: the build holds every pair, none of them sent yet. The pairs
-            # of the sheets these changes touched are news to the screens (several sheets may have come
-            # in one batch); the others were read by the screens from the API.
-            _current(ws)
-            st.public = _public(st)
-            touched = set()
-            for ev in events:
-                rec = ev.get("after") or {}
-                if ev["entity"] == "sheet":
-                    touched.add(rec.get("id") or ev.get("entity_id"))
-                elif ev["entity"] in ("idea", "suggestion"):
-                    touched |= {rec.get("offer_sheet_id"), rec.get("need_sheet_id")}
-            news = {pid for sid in touched - {None} for pid in st.by_sheet.get(sid, ())}
-            return [st.sent[pid] for pid in sorted(news)], [], st.public
         _current(ws, pause)
+        # Changes that a build took in before a call reported them (the first look at a workshop, the
+        # start-up warm-up racing the first writes, a rebuild after a long gap): the build counts every
+        # pair as sent, since the screens read them from the API; but the pairs of the sheets these
+        # changes touched are news to the screens. They may come over several calls (each call gets
+        # what was committed since the last), until one reaches the build's seq.
+        news = set()
+        if st.built is not None:
+            absorbed = [ev for ev in events if (ev.get("seq") or 0) <= st.built]
+            news = {pid for sid in _touched(absorbed) for pid in st.by_sheet.get(sid, ())}
+            if any((ev.get("seq") or 0) >= st.built for ev in events):
+                st.built = None
         dirty, st.dirty = st.dirty, set()
         dirty_meta, st.dirty_meta = st.dirty_meta, set()
         eng = st.engine
@@ -263,6 +273,8 @@ def changes(ws, events: list[dict], pause=None) -> tuple[list[dict], list[dict],
             if prev is not rec and prev != rec:
                 _remember(st, rec)
                 upserts.append(rec)
+                news.discard(pid)
+        upserts.extend(st.sent[pid] for pid in sorted(news) if pid in st.sent)
         st.public = _public(st)
         return upserts, removed, st.public
 

@@ -94,3 +94,30 @@ def test_a_lost_matcher_process_is_replaced_and_rebuilds_from_the_file(registry,
     assert [(r["offer_sheet_id"], r["need_sheet_id"]) for r in upserts] == [(offer["id"], need["id"])]
     assert public == 1 and remote.public_count(ws) == 1
     assert not tracker.built(ws.id)  # nothing was built in this process
+
+
+@pytest.mark.parametrize("where", ["inline", "process"])
+def test_sheets_a_warm_up_took_in_are_still_news_to_the_screens(registry, monkeypatch, where):
+    """The start-up warm-up can build a workshop's engine after the first writes were committed and
+    before the broadcast point asked what they changed: their pairs are still sent, once."""
+    monkeypatch.setattr(realtime.socketio, "server", None)
+    matcher = process.Remote() if where == "process" else process.Inline()
+    try:
+        ws = workshops.create(registry, {"name": "Atelier", "password": "motdepasse"})
+        seq0 = ws.store.last_seq()
+        vine = organisations.create(ws, ORGANISER, {"id": uid(), "name": "Domaine Ogereau", "commune": "Beaupréau"})[0]
+        boiler = organisations.create(ws, ORGANISER, {"id": uid(), "name": "Chaufferie", "commune": "Cholet"})[0]
+        seq = ws.store.last_seq()
+        offer = _sheet(ws, vine, "offer", "waste", "wood", "Sarments de vigne")
+        need = _sheet(ws, boiler, "need", "energy", None, "Combustible bois pour chaudière")
+        assert matcher.warm([ws]) == 1  # built with both sheets in it
+        # the broadcast point asks in two goes: the organisations first (committed before), then the sheets
+        assert matcher.changes(ws, journal.since(ws.store, seq0, 100)[:2])[0] == []
+        events = journal.since(ws.store, seq, 100)
+        upserts, removed, public = matcher.changes(ws, events)
+        assert [(r["offer_sheet_id"], r["need_sheet_id"]) for r in upserts] == [(offer["id"], need["id"])]
+        assert removed == [] and public == 1
+        assert matcher.changes(ws, events)[0] == []  # sent once
+    finally:
+        matcher.stop()
+        tracker.forget(ws.id)
