@@ -31,6 +31,16 @@ def organiser(browser, srv, info, w, h):
     return page
 
 
+def facilitator(browser, srv, info, table: int, path: str = ""):
+    """The facilitator of ``table`` signed in on a 1024x768 tablet, on the board (or ``path`` under it)."""
+    fac = next(f for f in state(srv, info)["facilitators"] if f["table_no"] == table)
+    page = new_page(browser, 1024, 768, touch=True)
+    page.goto(srv.url(f"/w/{info['code']}/facilitator{path}?code={fac['code']}"))
+    page.click("form button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']")
+    return page
+
+
 # Every French phone number in the B2B contacts, with the number of lines it is drawn on.
 PHONE_LINES = r"""() => {
   const out = [];
@@ -132,12 +142,8 @@ def test_planner_and_paper_entry_say_where_you_are(browser, demo):
         assert page.text_content("#tray-h") == f"À placer ({len(loose)})"
     finally:
         page.context.close()
-    fac = next(f for f in state(srv, info)["facilitators"] if f["table_no"] == 1)
-    page = new_page(browser, 1024, 768, touch=True)
+    page = facilitator(browser, srv, info, 1, "/paper")
     try:
-        page.goto(srv.url(f"/w/{info['code']}/facilitator/paper?code={fac['code']}"))
-        page.click("form button[type=submit]")
-        page.wait_for_selector("body[data-ready='1']")
         assert page.is_visible("#p-recent-empty")
         assert "Aucune fiche saisie ici" in page.text_content("#p-recent-empty")
         page.fill("#p-org", "Scierie Pineau")
@@ -343,5 +349,30 @@ def test_phone_of_a_busy_organisation_keeps_its_tabs_on_the_first_screen(browser
         assert "1 à accepter ou refuser" in page.text_content("#my-meetings .mm-reqs-sum")
         assert page.is_visible(f"{row} button.btn.primary")
         assert page.errors == []
+    finally:
+        page.context.close()
+
+
+def test_board_suggestions_for_my_table_are_all_of_my_table(browser, demo):
+    """At the real event's size the room has over a thousand suggested pairs; the server sends the best
+    300. A facilitator's "Ma table" lists every pair of the table, not only those among the room's best."""
+    srv, info = demo
+    page = facilitator(browser, srv, info, 3)
+    try:
+        api = f"/api/w/{info['workshop']}/suggestions"
+        mine = page.evaluate("(u) => fetch(u).then((r) => r.json())", api + "?scope=table")
+        room = page.evaluate("(u) => fetch(u).then((r) => r.json())", api)
+        in_room_best = [s for s in room["suggestions"] if 3 in (s["offer_table"], s["need_table"])]
+        assert mine["total"] == len(mine["suggestions"]) > len(in_room_best)  # what the old panel showed
+        page.click("#open-suggestions")
+        page.wait_for_function("(n) => document.querySelector('#sugg-total').textContent === String(n)",
+                               arg=mine["total"])
+        cards = page.locator("#sugg-list li.sugg")
+        assert cards.count() == 30 and all("table 3" in (cards.nth(i).text_content() or "") for i in range(30))
+        assert page.is_visible("#sugg-more")
+        page.check("#sugg-scope-all")  # the whole room: its count, its best first
+        page.wait_for_function("(n) => document.querySelector('#sugg-total').textContent === String(n)",
+                               arg=room["total"])
+        screenshot(page, "walk-board-suggestions-table-1024x768")
     finally:
         page.context.close()
