@@ -66,7 +66,7 @@ function render() {
   for (const s of feed.items.values()) { titles.set(s.offer_sheet_id, s.offer_title); titles.set(s.need_sheet_id, s.need_title); }
   const all = feed.list();
   const shown = all.filter(inScope);
-  const total = Math.max(shown.length, feed.total || 0);
+  const total = shown.length + (feed.beyond || 0); // a dismissed or accepted pair leaves the count at once
   $('#sugg-total').textContent = String(total);
   const count = $('#sugg-count');
   if (count) count.textContent = String(total);

@@ -584,14 +584,7 @@ class Clients:
         return screens, idxs, times, lags, sizes, disconnected
 
     def cpu_seconds(self):
-        total = 0.0
-        for p in self.ps:
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
-        return total
+        return cpu_seconds_of(self.ps)
 
     def stop(self):
         for c in self.conns:
@@ -798,14 +791,18 @@ def _rss(proc) -> int:
 
 def workers_cpu_seconds(pid) -> float:
     """CPU seconds of a server's live worker processes (its children: the matcher, the export worker)."""
-    total = 0.0
     try:
-        kids = psutil.Process(pid).children(recursive=True)
+        return cpu_seconds_of(psutil.Process(pid).children(recursive=True))
     except psutil.Error:
         return 0.0
-    for c in kids:
+
+
+def cpu_seconds_of(procs) -> float:
+    """User + system CPU seconds of these processes (those gone meanwhile count for nothing)."""
+    total = 0.0
+    for p in procs:
         try:
-            t = c.cpu_times()
+            t = p.cpu_times()
             total += t.user + t.system
         except psutil.Error:
             pass

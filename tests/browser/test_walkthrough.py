@@ -374,5 +374,8 @@ def test_board_suggestions_for_my_table_are_all_of_my_table(browser, demo):
         page.wait_for_function("(n) => document.querySelector('#sugg-total').textContent === String(n)",
                                arg=room["total"])
         screenshot(page, "walk-board-suggestions-table-1024x768")
+        page.locator("#sugg-list li.sugg [data-act=dismiss]").first.click()  # it leaves the count at once
+        page.wait_for_function("(n) => document.querySelector('#sugg-total').textContent === String(n)",
+                               arg=room["total"] - 1)
     finally:
         page.context.close()

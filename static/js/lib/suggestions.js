@@ -18,7 +18,8 @@ export class SuggestionFeed {
     const q = new URLSearchParams(params).toString();
     const res = await call('GET', `/api/w/${this.workshop}/suggestions${q ? `?${q}` : ''}`);
     this.items = new Map(res.suggestions.map((s) => [s.id, s]));
-    this.total = res.total || 0; // how many the server has for these params (it sends the best few hundred)
+    // the server sends the best few hundred of what was asked: how many more it has (counts include them)
+    this.beyond = Math.max(0, (res.total || 0) - res.suggestions.length);
     if (res.decisions) this.decisions = new Map(res.decisions.map((d) => [d.id, d]));
     this.loaded = true;
     this.emit('reset');
