@@ -20,10 +20,17 @@ let shown = PAGE;  // rows shown; back to one page when the filters change
 const fmt = (n, d = 1) => (n === null || n === undefined ? '' : Number(n).toLocaleString(boot.lang === 'en' ? 'en-GB' : 'fr-FR', { maximumFractionDigits: d }));
 const dateFmt = (s) => (s ? new Date(`${s}T12:00:00`).toLocaleDateString(boot.lang === 'en' ? 'en-GB' : 'fr-FR', { day: 'numeric', month: 'short', year: 'numeric' }) : '');
 
+let shownText = '';  // the board as last drawn: a reload that brings nothing new (the socket's first
+                     // connect, a reconnect) leaves the page alone, so no list is redrawn under the user's hand
 async function load() {
+  let fresh;
   try {
-    data = await call('GET', url(''));
+    fresh = await call('GET', url(''));
   } catch (e) { toast(e.message, 'error'); return; }
+  const text = JSON.stringify(fresh);
+  if (text === shownText) return;
+  shownText = text;
+  data = fresh;
   fillSelects();
   render();
   if (openId) openPanel(openId, false);

@@ -63,6 +63,7 @@ def audit(page, *, include=None) -> list[dict]:
 
 def layout_problems(page, *, min_target=44) -> list[str]:
     """No horizontal scroll, visible controls at least ``min_target`` px in both directions (WCAG 2.5.5)."""
+    settled(page)
     return page.evaluate("""(min) => {
         const out = [];
         const w = document.documentElement.clientWidth;
@@ -89,7 +90,15 @@ def layout_problems(page, *, min_target=44) -> list[str]:
     }""", min_target)
 
 
+def settled(page):
+    """Wait for the page's style sheets: a selector found after a form's navigation can come before them, and a
+    layout measured then is the browser's unstyled one (a loaded machine makes that wait seconds long)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("[...document.querySelectorAll('link[rel=stylesheet]')].every((l) => l.sheet)")
+
+
 def shot(page, name: str, full_page: bool = True):
+    settled(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
     if full_page:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.helpers import SHOTS
 from tests.live import uid
@@ -101,9 +102,31 @@ def test_planning_grid_drag_pins_a_meeting_at_1366x768(server, browser, room):
     other = next(x for x in board["meetings"] if (x["slot"], x["place_id"]) != taken and x["id"] != m["id"]
                  and x["slot"] != 0 and pineau not in x["org_ids"])
     page.drag_and_drop(f".mcard[data-meeting='{other['id']}']", f"td[data-slot='{taken[0]}'][data-place='{taken[1]}']")
-    page.wait_for_selector("#toast:not([hidden])")
-    assert "déjà pris" in page.text_content("#toast")
+    # the first pin's toast may still be up: wait for the refusal's own words, not for any toast
+    expect(page.locator("#toast")).to_contain_text("déjà pris", timeout=15_000)
+    now = {x["id"]: x for x in organiser.get(_api(server, ws, "/meetings")).json()["meetings"]}
+    assert (now[other["id"]]["slot"], now[other["id"]]["place_id"]) == (other["slot"], other["place_id"])
     assert not errors, errors
+    ctx.close()
+
+
+def test_planning_grid_is_not_redrawn_by_a_reconnect_that_brings_nothing(server, browser, room):
+    """A grid replaced under a drag loses the drop: a reload after a (re)connect that brings nothing new must
+    leave the grid's cards where they are."""
+    ws, organiser = room["ws"], room["organiser"]
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    ctx.add_cookies(_cookies(organiser, server))
+    page = ctx.new_page()
+    page.goto(server.url(f"/w/{ws['code']}/meetings"))
+    page.wait_for_selector("#grid .mcard")
+    page.wait_for_selector("#conn[data-state='online']")
+    page.evaluate("document.querySelector('#grid .mcard').dataset.probe = '1'")
+    ctx.set_offline(True)
+    page.wait_for_selector("#conn[data-state='offline']")
+    with page.expect_response(lambda r: r.url.endswith("/meetings") and r.status == 200, timeout=20_000):
+        ctx.set_offline(False)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.querySelector('#grid .mcard').dataset.probe") == "1"
     ctx.close()
 
 

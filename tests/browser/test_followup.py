@@ -81,6 +81,33 @@ def test_board_lays_out_and_filters(browser, demo, w, h):
         page.context.close()
 
 
+def test_a_reconnect_redraws_nothing_a_change_redraws_the_list(browser, demo):
+    """The board reloads after every (re)connect; when nothing changed it must not redraw the list under the
+    user's hand (a click, a scroll or a measure lands on a row that is no longer there)."""
+    srv, info = demo
+    page = board_page(browser, srv, info, 1366, 768)
+    try:
+        page.wait_for_selector("#conn[data-state='online']")
+        probe = "() => { const li = document.querySelector('#fu-list > li'); return li && li.dataset.probe === '1'; }"
+        page.evaluate("document.querySelector('#fu-list > li').dataset.probe = '1'")
+        page.context.set_offline(True)
+        page.wait_for_selector("#conn[data-state='offline']")
+        with page.expect_response(lambda r: r.url.endswith("/followup") and r.status == 200, timeout=20_000):
+            page.context.set_offline(False)
+        page.wait_for_timeout(300)
+        assert page.evaluate(probe), "the list was redrawn though nothing had changed"
+        # a real change redraws it
+        s = info["session"]
+        idea = s.get(api(srv, info, "/followup")).json()["ideas"][0]
+        r = s.post(api(srv, info, f"/followup/ideas/{idea['id']}/contacts"),
+                   json={"id": uid(), "date": "2026-12-03", "channel": "email", "summary": "Relance envoyée"})
+        assert r.status_code in (200, 201), r.text
+        page.wait_for_function(f"() => !({probe})()", timeout=20_000)
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
 def test_a_contact_from_the_panel_and_live_figures(browser, demo):
     srv, info = demo
     page = board_page(browser, srv, info, 1366, 768)

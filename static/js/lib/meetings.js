@@ -14,6 +14,7 @@ export class Meetings {
     this.listeners = new Set();
     this.timer = null;
     this.live = null;
+    this.shownText = '';
   }
 
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
@@ -25,6 +26,11 @@ export class Meetings {
     const board = await call('GET', `/api/w/${encodeURIComponent(this.workshop)}/meetings`);
     const back = Date.now();
     this.offset = board.server_time + (back - sent) / 2 - back;
+    // a reload that brings nothing new (the socket's first connect, a reconnect) redraws nothing:
+    // a grid replaced under a drag loses the drop
+    const text = JSON.stringify({ ...board, server_time: 0 });
+    if (text === this.shownText) return this.board;
+    this.shownText = text;
     this.board = board;
     for (const fn of this.listeners) fn(board);
     return board;
