@@ -158,13 +158,8 @@ def _drain(ws, box: _Outbox):
                 if not events:
                     box.sending = False
                     return
-            if ws.store.closed:  # deleted, or its app is gone: nobody left to tell
-                continue
-            try:
-                _send(ws, events)
-            except Exception:  # screens that missed this batch see the gap at the next one and ask ``sync``
-                if not ws.store.closed:
-                    log.exception("sending changes of %s", ws.id)
+            # screens that missed a batch see the gap at the next one and ask ``sync``
+            _for_open(ws, "sending changes", _send, ws, events)
     except BaseException:
         with box.lock:
             box.sending = False
@@ -217,6 +212,21 @@ def batches_for(events: list[dict], wid: str,
     return out
 
 
+def _for_open(ws, what: str, fn, *args):
+    """``fn(*args)`` for one workshop whose store is open; a failure is logged, never raised (one workshop
+    must not stop the others'). A closed store (a deleted workshop, a finished test's app) has nobody left
+    to tell: skipped, and what failed because it closed meanwhile is not logged either."""
+    if ws.store.closed:
+        return
+    try:
+        fn(*args)
+    except Stopping:  # the server is stopping: nobody is waiting for this
+        pass
+    except Exception:
+        if not ws.store.closed:
+            log.exception("%s of %s", what, ws.id)
+
+
 def _members(rooms: list[str]) -> list[str]:
     sids: list[str] = []
     for r in rooms:
@@ -258,7 +268,8 @@ def suggestion_messages(wid: str, seq: int, upserts: list[dict], removed: list[d
 
 # What is derived from many records is computed by the services, which hand their functions here (this
 # module never imports them back): ``counters(ws) -> dict``, the staff's and the wall's figures, and
-# ``pairs(ws, events, pause) -> (upserts, removed, public count) | None``, the suggested pairs that moved.
+# ``pairs(ws, events, pause) -> (upserts, removed, public count) | None``, the suggested pairs that moved,
+# and ``pair_reads``, the entities whose changes can move a pair.
 DERIVED: dict = {}
 TURN_EVERY = 16  # messages sent between two turns given to the loop
 
@@ -272,14 +283,7 @@ def _publish_suggestions(ws, events: list[dict]):
     pairs = DERIVED.get("pairs")
     if pairs is None:
         return
-    try:
-        diff = pairs(ws, events, pause=socketio.sleep)
-    except Stopping:  # the server is stopping: nobody is waiting for these
-        return
-    except Exception:  # the matcher must never cost a write its broadcast
-        if not ws.store.closed:
-            log.exception("suggestions for %s", ws.id)
-        return
+    diff = pairs(ws, events, pause=socketio.sleep)  # called apart from the writes: it never costs one its broadcast
     if diff:
         for n, (rooms, msg) in enumerate(suggestion_messages(ws.id, events[-1]["seq"], diff[0], diff[1]), 1):
             socketio.emit("suggestions", msg, to=rooms)
@@ -296,12 +300,12 @@ _stats_due: dict[str, object] = {}
 _suggest_due: dict[str, tuple[object, list[dict]]] = {}
 _stats_lock = threading.Lock()
 _stats_task = None
-_MATCHER_READS = ("sheet", "organisation", "idea", "suggestion")
 
 
 def _schedule_stats(ws, events: list[dict] = ()):
     global _stats_task
-    relevant = [ev for ev in events if ev["entity"] in _MATCHER_READS]
+    reads = DERIVED.get("pair_reads", ())
+    relevant = [ev for ev in events if ev["entity"] in reads]
     with _stats_lock:
         _stats_due[ws.id] = ws
         if relevant:
@@ -324,20 +328,17 @@ def _stats_loop():
             suggest = list(_suggest_due.values())
             _suggest_due.clear()
         for ws, events in suggest:  # first: the wall's suggestion counter is read from the matcher
-            if not ws.store.closed:
-                _publish_suggestions(ws, events)
+            _for_open(ws, "suggestions", _publish_suggestions, ws, events)
         counters = DERIVED.get("counters")
         for ws in due if counters else ():
-            if ws.store.closed:  # closed since the write that asked: no screen is left to tell
-                continue
-            try:
-                with ws.store.snapshot():
-                    seq, figures = ws.store.last_seq(), counters(ws)
-                socketio.emit("stats", {"seq": seq, "stats": figures},
-                              to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
-            except Exception:  # a closed or damaged store must not stop the counters of the others
-                if not ws.store.closed:
-                    log.exception("stats for %s", ws.id)
+            _for_open(ws, "stats", _send_stats, ws, counters)
+
+
+def _send_stats(ws, counters):
+    with ws.store.snapshot():
+        seq, figures = ws.store.last_seq(), counters(ws)
+    socketio.emit("stats", {"seq": seq, "stats": figures},
+                  to=[room(ws.id, r) for r in ("organiser", "facilitator", "projector")])
 
 
 def notice(ws, event: str, payload: dict, roles=("organiser",)):

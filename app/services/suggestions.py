@@ -181,4 +181,4 @@ def restore(ws, actor, data):
     return _decide(ws, actor, offer, need, "open", "restore", request_id=clean.get("request_id"))
 
 
-realtime.provide(pairs=changes)  # the broadcast point sends what moved every 250 ms
+realtime.provide(pairs=changes, pair_reads=tracker.READS)  # the broadcast point sends what moved every 250 ms

@@ -31,3 +31,18 @@ def test_a_killed_server_leaves_no_worker_process_behind(tmp_path):
                      timeout=15), [k.pid for k in kids if k.is_running()]
     finally:
         srv.stop()
+
+
+def test_the_matcher_runs_at_the_servers_priority_the_exports_below(tmp_path):
+    """The screens wait for the matcher (a new sheet's suggestions), not for an export: at nice +10, as the
+    exports, two busy cores kept the first suggestion 20 s away after a start."""
+    srv = Server(tmp_path / "sessions").start()
+    try:
+        ws, organiser = srv.new_workshop()
+        r = organiser.get(srv.url(f"/api/w/{ws['workshop']}/suggestions"))  # the matcher's process answers
+        assert r.status_code == 200, r.text
+        assert until(lambda: len(_workers(srv.proc.pid)) >= 2, timeout=60)
+        server = psutil.Process(srv.proc.pid).nice()
+        assert sorted(k.nice() for k in _workers(srv.proc.pid)) == [server, min(server + 10, 19)]
+    finally:
+        srv.stop()
