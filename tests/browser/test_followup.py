@@ -98,12 +98,12 @@ def test_a_reconnect_redraws_nothing_a_change_redraws_the_list(browser, demo):
         assert page.evaluate(probe), "the list was redrawn though nothing had changed"
         # a real change redraws it
         s = info["session"]
-        idea = s.get(api(srv, info, "/followup")).json()["ideas"][0]
+        idea = s.get(api(srv, info, "/followup")).json()["ideas"][-1]
         r = s.post(api(srv, info, f"/followup/ideas/{idea['id']}/contacts"),
                    json={"id": uid(), "date": "2026-12-03", "channel": "email", "summary": "Relance envoyée"})
         assert r.status_code in (200, 201), r.text
         page.wait_for_function(f"() => !({probe})()", timeout=20_000)
-        assert page.errors == []
+        assert [e for e in page.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []  # what failed offline
     finally:
         page.context.close()
 
@@ -122,8 +122,9 @@ def test_a_contact_from_the_panel_and_live_figures(browser, demo):
         page.fill("#fc-next", "Essai de livraison")
         page.fill("#fc-due", "2099-01-05")
         page.click("#fc-save")
-        page.wait_for_function("() => document.querySelectorAll('#fu-contact-list li').length >= 1")
-        assert "d’accord pour un essai" in page.inner_text("#fu-contact-list")
+        # the idea may have contacts already (other tests share the demo): wait for this one
+        page.wait_for_function("() => document.querySelector('#fu-contact-list').textContent.includes("
+                               "'d’accord pour un essai')", timeout=15_000)
         row = page.locator(".fu-item", has_text=title).first
         row.wait_for()
         page.wait_for_function("(t) => [...document.querySelectorAll('.fu-item')].some(li => "

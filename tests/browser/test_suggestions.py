@@ -109,6 +109,33 @@ def test_board_suggestions_view_live_accept_dismiss_undo(browser, server, world)
     ctx.close()
 
 
+def test_a_late_answer_for_the_scope_left_does_not_replace_the_one_chosen(browser, server, world):
+    """"Ma table" then "Toutes" at once, the first answer arriving last (a loaded server): the list is the
+    room's, not the table's."""
+    ctx, page = _board(browser, server, world)
+    page.click("#open-suggestions")
+    page.wait_for_selector("#sugg-panel:not([hidden])")
+    page.click("label[for=sugg-scope-all]")
+    crates = _item(page, "Cagettes en bois vides", "Combustible pour chaudière")  # no sheet of table 1
+    crates.wait_for()
+    held = []
+    page.route("**/suggestions?*scope=table*", lambda route: held.append(route))  # the table's answer waits until we let it go
+    page.click("label[for=sugg-scope-table]")
+    deadline = time.time() + 15
+    while not held and time.time() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the board did not ask for its table's suggestions"
+    with page.expect_response(lambda r: "/suggestions" in r.url and "scope=table" not in r.url):
+        page.click("label[for=sugg-scope-all]")
+    crates.wait_for()
+    with page.expect_response(lambda r: "scope=table" in r.url):
+        held[0].continue_()
+    page.wait_for_timeout(300)
+    assert crates.count() == 1, "a late answer for 'Ma table' replaced the room's list"
+    assert page.errors == []
+    ctx.close()
+
+
 def test_phone_shows_what_could_interest_each_of_its_sheets(browser, server, world):
     w = world
     ctx = context(browser, {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True})

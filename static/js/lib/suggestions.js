@@ -9,6 +9,7 @@ export class SuggestionFeed {
     this.decisions = new Map();
     this.listeners = new Set();
     this.loaded = false;
+    this.asked = 0;
   }
 
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
@@ -16,7 +17,10 @@ export class SuggestionFeed {
 
   async load(params = {}) {
     const q = new URLSearchParams(params).toString();
+    const asked = ++this.asked;
     const res = await call('GET', `/api/w/${this.workshop}/suggestions${q ? `?${q}` : ''}`);
+    // answers can come back out of order ("Ma table", then "Toutes" at once): only the last asked is shown
+    if (asked !== this.asked) return res;
     this.items = new Map(res.suggestions.map((s) => [s.id, s]));
     // the server sends the best few hundred of what was asked: how many more it has (counts include them)
     this.beyond = Math.max(0, (res.total || 0) - res.suggestions.length);
