@@ -22,11 +22,14 @@ const dateFmt = (s) => (s ? new Date(`${s}T12:00:00`).toLocaleDateString(boot.la
 
 let shownText = '';  // the board as last drawn: a reload that brings nothing new (the socket's first
                      // connect, a reconnect) leaves the page alone, so no list is redrawn under the user's hand
+let asked = 0;  // answers can come back out of order: only the last asked is drawn
 async function load() {
   let fresh;
+  const mine = ++asked;
   try {
     fresh = await call('GET', url(''));
-  } catch (e) { toast(e.message, 'error'); return; }
+  } catch (e) { if (mine === asked) toast(e.message, 'error'); return; }
+  if (mine !== asked) return;
   const text = JSON.stringify(fresh);
   if (text === shownText) return;
   shownText = text;

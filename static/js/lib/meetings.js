@@ -15,6 +15,7 @@ export class Meetings {
     this.timer = null;
     this.live = null;
     this.shownText = '';
+    this.asked = 0;
   }
 
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
@@ -23,8 +24,10 @@ export class Meetings {
 
   async load() {
     const sent = Date.now();
+    const asked = ++this.asked;
     const board = await call('GET', `/api/w/${encodeURIComponent(this.workshop)}/meetings`);
     const back = Date.now();
+    if (asked !== this.asked) return this.board;  // a later load was asked meanwhile: its answer is the one shown
     this.offset = board.server_time + (back - sent) / 2 - back;
     // a reload that brings nothing new (the socket's first connect, a reconnect) redraws nothing:
     // a grid replaced under a drag loses the drop
