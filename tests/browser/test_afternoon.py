@@ -147,7 +147,7 @@ def _afternoon(server, room, lang, T):
         return r.json()
 
     org.click("#steps li[data-step=facilitators] .btn")
-    assert org.evaluate("document.activeElement.id") == "fac-name"
+    org.wait_for_function("() => document.activeElement && document.activeElement.id === 'fac-name'")
     for name, table in (("Anne", "1"), ("Bruno", "2")):
         org.fill("#fac-name", name)
         org.fill("#fac-table", table)

@@ -43,6 +43,14 @@ def test_the_matcher_runs_at_the_servers_priority_the_exports_below(tmp_path):
         assert r.status_code == 200, r.text
         assert until(lambda: len(_workers(srv.proc.pid)) >= 2, timeout=60)
         server = psutil.Process(srv.proc.pid).nice()
-        assert sorted(k.nice() for k in _workers(srv.proc.pid)) == [server, min(server + 10, 19)]
+        want = [server, min(server + 10, 19)]
+
+        def nices():
+            try:
+                return sorted(k.nice() for k in _workers(srv.proc.pid))
+            except psutil.Error:
+                return []
+        # a worker sets its priority once started, after its imports: a few seconds on a busy machine
+        assert until(lambda: nices() == want, timeout=60), nices()
     finally:
         srv.stop()
