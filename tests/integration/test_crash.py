@@ -187,13 +187,19 @@ class Screen:
             return
         m[msg["id"]] = msg["record"]
 
-    def pump(self):
+    def pump(self, online=True):
+        """Apply what came; a gap asks ``sync``. ``online=False`` (the server is down): the gap is left for the
+        ``sync`` after the reconnect, as live.js does, instead of asking a server that cannot answer."""
         msgs = self.client.changes[self.done:]
         self.done += len(msgs)
+        gap = False
         for msg in msgs:
-            if msg["seq"] > self.seq + 1:
+            if gap or msg["seq"] > self.seq + 1:
                 self.apply(msg)
-                self.sync()
+                if online:
+                    self.sync()
+                else:
+                    gap = True  # ``seq`` stays before the gap: the next sync brings everything after it
                 continue
             self.apply(msg)
             self.seq = max(self.seq, msg["seq"])
@@ -281,7 +287,7 @@ def crash_run(tmp_path, *, n_phones, n_tablets, seed_offset=0):
             c.join(15)
             assert not c.is_alive(), why
         for sc in screens:
-            sc.pump()
+            sc.pump(online=False)
         refused = [r for c in clients for r in c.refused]
         assert not refused, f"{why}: refused before the crash: {refused[:3]}"
         acked_before = sum(len(c.acked) for c in clients)
