@@ -67,6 +67,7 @@ function pin(id, slot, placeId) {
   const m = mm.board.meetings.find((x) => x.id === id);
   if (!m) return;
   selected = null;
+  render();  // the card is no longer selected, whatever the answer (a refusal changes nothing to redraw)
   post(`/meetings/${id}/place`, { version: m.version, slot, place_id: placeId, locked: true }, t('b2b.pinned')).catch(() => {});
 }
 

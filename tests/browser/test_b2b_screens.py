@@ -130,6 +130,28 @@ def test_planning_grid_is_not_redrawn_by_a_reconnect_that_brings_nothing(server,
     ctx.close()
 
 
+def test_a_tap_pin_that_fails_leaves_no_card_selected(server, browser, room):
+    """Tap a card, then a cell: whatever the answer (here none: the tablet is offline), the card is no longer
+    shown as selected, since the next tap on a cell would not move it."""
+    ws, organiser = room["ws"], room["organiser"]
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    ctx.add_cookies(_cookies(organiser, server))
+    page = ctx.new_page()
+    page.goto(server.url(f"/w/{ws['code']}/meetings"))
+    page.wait_for_selector("#grid .mcard")
+    board = organiser.get(_api(server, ws, "/meetings")).json()
+    at = {(m["slot"], m["place_id"]) for m in board["meetings"]}
+    free = next((s["index"], p["id"]) for s in board["slots"] for p in board["places"] if (s["index"], p["id"]) not in at)
+    page.locator("#grid .mcard").first.click()
+    page.wait_for_selector("#grid .mcard.selected")
+    ctx.set_offline(True)
+    page.click(f"td[data-slot='{free[0]}'][data-place='{free[1]}']")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert page.locator("#grid .mcard.selected").count() == 0
+    assert page.locator("#grid .mcard[aria-pressed='true']").count() == 0
+    ctx.close()
+
+
 def test_phone_mes_rendez_vous_live_at_360x740(server, browser, room):
     ws = room["ws"]
     (sa, org_a), (sb, org_b) = room["phones"][0], room["phones"][5]
