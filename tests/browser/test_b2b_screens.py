@@ -25,6 +25,16 @@ def _cookies(session, server):
     return [{"name": c.name, "value": c.value, "url": server.base} for c in session.cookies]
 
 
+def _planner(server, browser, room):
+    """The organiser's B2B planner at 1366x768, its grid drawn."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    ctx.add_cookies(_cookies(room["organiser"], server))
+    page = ctx.new_page()
+    page.goto(server.url(f"/w/{room['ws']['code']}/meetings"))
+    page.wait_for_selector("#grid .mcard")
+    return ctx, page
+
+
 @pytest.fixture(scope="module")
 def room(server):
     """A workshop today with a session running now: 6 organisations, 2 tables, 5 meetings planned."""
@@ -114,11 +124,7 @@ def test_planning_grid_is_not_redrawn_by_a_reconnect_that_brings_nothing(server,
     """A grid replaced under a drag loses the drop: a reload after a (re)connect that brings nothing new must
     leave the grid's cards where they are."""
     ws, organiser = room["ws"], room["organiser"]
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-    ctx.add_cookies(_cookies(organiser, server))
-    page = ctx.new_page()
-    page.goto(server.url(f"/w/{ws['code']}/meetings"))
-    page.wait_for_selector("#grid .mcard")
+    ctx, page = _planner(server, browser, room)
     page.wait_for_selector("#conn[data-state='online']")
     page.evaluate("document.querySelector('#grid .mcard').dataset.probe = '1'")
     ctx.set_offline(True)
@@ -134,11 +140,7 @@ def test_a_tap_pin_that_fails_leaves_no_card_selected(server, browser, room):
     """Tap a card, then a cell: whatever the answer (here none: the tablet is offline), the card is no longer
     shown as selected, since the next tap on a cell would not move it."""
     ws, organiser = room["ws"], room["organiser"]
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-    ctx.add_cookies(_cookies(organiser, server))
-    page = ctx.new_page()
-    page.goto(server.url(f"/w/{ws['code']}/meetings"))
-    page.wait_for_selector("#grid .mcard")
+    ctx, page = _planner(server, browser, room)
     board = organiser.get(_api(server, ws, "/meetings")).json()
     at = {(m["slot"], m["place_id"]) for m in board["meetings"]}
     free = next((s["index"], p["id"]) for s in board["slots"] for p in board["places"] if (s["index"], p["id"]) not in at)
