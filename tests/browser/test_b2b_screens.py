@@ -123,7 +123,6 @@ def test_planning_grid_drag_pins_a_meeting_at_1366x768(server, browser, room):
 def test_planning_grid_is_not_redrawn_by_a_reconnect_that_brings_nothing(server, browser, room):
     """A grid replaced under a drag loses the drop: a reload after a (re)connect that brings nothing new must
     leave the grid's cards where they are."""
-    ws, organiser = room["ws"], room["organiser"]
     ctx, page = _planner(server, browser, room)
     page.wait_for_selector("#conn[data-state='online']")
     page.evaluate("document.querySelector('#grid .mcard').dataset.probe = '1'")
