@@ -1,7 +1,7 @@
 // The follow-up board: ideas followed after the afternoon, filters, contact log, impact figures.
 // Live: every change on the workshop's staff room reloads the board (debounced), so the
 // organiser sees a facilitator's contact, move or figures within a moment.
-import { call, uuid } from './lib/api.js';
+import { Latest, call, uuid } from './lib/api.js';
 import { $, $$, bootData, el, formData, lbl, setCatalogue, showErrors, t, toast } from './lib/dom.js';
 import { Live } from './lib/live.js';
 
@@ -22,14 +22,14 @@ const dateFmt = (s) => (s ? new Date(`${s}T12:00:00`).toLocaleDateString(boot.la
 
 let shownText = '';  // the board as last drawn: a reload that brings nothing new (the socket's first
                      // connect, a reconnect) leaves the page alone, so no list is redrawn under the user's hand
-let asked = 0;  // answers can come back out of order: only the last asked is drawn
+const loads = new Latest();
 async function load() {
   let fresh;
-  const mine = ++asked;
+  const current = loads.ask();
   try {
     fresh = await call('GET', url(''));
-  } catch (e) { if (mine === asked) toast(e.message, 'error'); return; }
-  if (mine !== asked) return;
+  } catch (e) { if (current()) toast(e.message, 'error'); return; }
+  if (!current()) return;
   const text = JSON.stringify(fresh);
   if (text === shownText) return;
   shownText = text;

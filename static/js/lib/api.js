@@ -26,3 +26,11 @@ export async function call(method, url, body) {
 }
 
 export const api = (wid) => (path) => `/api/w/${encodeURIComponent(wid)}${path}`;
+
+// Loads of one view can overlap (a filter changed twice, a reconnect), and answers can come back out of
+// order: only the last one asked may be shown. `const current = latest.ask(); … if (!current()) return;`
+export class Latest {
+  constructor() { this.asked = 0; }
+
+  ask() { const mine = ++this.asked; return () => mine === this.asked; }
+}

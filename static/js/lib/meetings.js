@@ -1,7 +1,7 @@
 // B2B meetings on any screen: the board from /api/w/<id>/meetings, refreshed whenever a
 // meeting, place, set-up or attendance change arrives on the socket (or after a reconnect),
 // and the server's clock (offset measured on every load, half the round trip corrected).
-import { call } from './api.js';
+import { Latest, call } from './api.js';
 import { sharedLive } from './live.js';
 
 const MINE = new Set(['meeting', 'b2b_setup', 'b2b_place', 'b2b_attendance', 'organisation', 'idea']);
@@ -15,7 +15,7 @@ export class Meetings {
     this.timer = null;
     this.live = null;
     this.shownText = '';
-    this.asked = 0;
+    this.loads = new Latest();
   }
 
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
@@ -24,10 +24,10 @@ export class Meetings {
 
   async load() {
     const sent = Date.now();
-    const asked = ++this.asked;
+    const current = this.loads.ask();
     const board = await call('GET', `/api/w/${encodeURIComponent(this.workshop)}/meetings`);
     const back = Date.now();
-    if (asked !== this.asked) return this.board;  // a later load was asked meanwhile: its answer is the one shown
+    if (!current()) return this.board;  // a later load was asked meanwhile: its answer is the one shown
     this.offset = board.server_time + (back - sent) / 2 - back;
     // a reload that brings nothing new (the socket's first connect, a reconnect) redraws nothing:
     // a grid replaced under a drag loses the drop

@@ -1,6 +1,6 @@
 // Suggested synergies on a screen: loaded from the API, kept live by the socket's
 // "suggestions" messages (the server sends each role only what it may see).
-import { call } from './api.js';
+import { Latest, call } from './api.js';
 
 export class SuggestionFeed {
   constructor(workshop) {
@@ -9,7 +9,7 @@ export class SuggestionFeed {
     this.decisions = new Map();
     this.listeners = new Set();
     this.loaded = false;
-    this.asked = 0;
+    this.loads = new Latest();
   }
 
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
@@ -17,10 +17,10 @@ export class SuggestionFeed {
 
   async load(params = {}) {
     const q = new URLSearchParams(params).toString();
-    const asked = ++this.asked;
+    const current = this.loads.ask();
     const res = await call('GET', `/api/w/${this.workshop}/suggestions${q ? `?${q}` : ''}`);
     // answers can come back out of order ("Ma table", then "Toutes" at once): only the last asked is shown
-    if (asked !== this.asked) return res;
+    if (!current()) return res;
     this.items = new Map(res.suggestions.map((s) => [s.id, s]));
     // the server sends the best few hundred of what was asked: how many more it has (counts include them)
     this.beyond = Math.max(0, (res.total || 0) - res.suggestions.length);
