@@ -50,7 +50,7 @@ def board_page(browser, srv, info, w, h):
     return page
 
 
-@pytest.mark.parametrize("w,h", [(1366, 768), (1024, 768)])
+@pytest.mark.parametrize("w,h", [(1366, 768), (1024, 768), (360, 740), (1920, 1080)])
 def test_board_lays_out_and_filters(browser, demo, w, h):
     srv, info = demo
     board = info["session"].get(api(srv, info, "/followup")).json()
@@ -62,8 +62,18 @@ def test_board_lays_out_and_filters(browser, demo, w, h):
         assert untranslated(page) == []
         assert page.inner_text("#fu-count") == "87 idée(s) sur 87"
         shot(page, f"followup-board-{w}x{h}", full_page=False)
+        if w < 700:  # a phone shows the counters first: the list is further down
+            page.locator("#fu-list").scroll_into_view_if_needed()
+            shot(page, f"followup-board-list-{w}x{h}", full_page=False)
         first = page.locator("#fu-list > li").first.bounding_box()
         assert first["x"] >= 0 and first["x"] + first["width"] <= w
+        # every row on the same columns, whatever the width of its status badge
+        lefts = page.evaluate("""() => [...document.querySelectorAll('#fu-list > li')].map((li) =>
+            [...li.children].map((c) => Math.round(c.getBoundingClientRect().left)))""")
+        statuses = {i["status"] for i in board["ideas"]}
+        assert len(statuses) >= 3, statuses
+        for col in range(len(lefts[0])):
+            assert len({row[col] for row in lefts}) == 1, (col, sorted({row[col] for row in lefts}))
         # filters: overdue, then one status, then mine-of-nobody
         overdue = sum(1 for i in board["ideas"] if i["due_state"] == "overdue")
         page.select_option("#fdue", "overdue")
