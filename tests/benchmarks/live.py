@@ -245,37 +245,34 @@ def client_main(conn, base: str, specs: list[dict], concurrency: int, priority: 
                 behind: int = 0):
     own_session(priority, behind)
     die_with_parent(signal.SIGKILL)
-    global json_loads
-    factory = fast_loop()
-    if kind == "light-stdlib":  # asyncio's loop and the stdlib's json, to compare
-        kind, factory, json_loads = "light", None, json.loads
+    factory, loads, _ = screen_stack(kind)
     try:
         with asyncio.Runner(loop_factory=factory) as runner:
-            runner.run(_client_async(conn, base, specs, concurrency, kind))
+            runner.run(_client_async(conn, base, specs, concurrency, "light" if kind == "light-stdlib" else kind,
+                                     loads))
     except KeyboardInterrupt:
         pass
 
 
-def fast_loop():
-    """uvloop's event loop for the screens' processes if it is installed (requirements.txt has it), else asyncio's."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
+def screen_stack(kind: str):
+    """``(event-loop factory or None, JSON decoder, name)`` the screens' processes run on, the same for both
+    servers: uvloop and orjson (test requirements) when installed, else asyncio and the stdlib's json, which
+    ``light-stdlib`` asks for, to compare. python-socketio's client decodes with its own json."""
+    factory, loads = None, json.loads
+    if kind != "light-stdlib":
+        try:
+            import uvloop
 
-
-try:  # the screens decode every event's JSON: orjson at a third of the stdlib's cost (requirements.txt has it)
-    from orjson import loads as json_loads
-except ImportError:
-    json_loads = json.loads
-
-
-def client_stack(kind: str = "light") -> str:
-    """What the screens' processes run on, for the report: both servers get the same."""
-    if kind == "light-stdlib":
-        return "asyncio + json"
-    return ("uvloop" if fast_loop() else "asyncio") + " + " + ("orjson" if json_loads is not json.loads else "json")
+            factory = uvloop.new_event_loop
+        except ImportError:
+            pass
+        if kind == "light":
+            try:
+                from orjson import loads
+            except ImportError:
+                pass
+    decoder = "python-socketio" if kind == "python-socketio" else "orjson" if loads is not json.loads else "json"
+    return factory, loads, ("uvloop" if factory else "asyncio") + " + " + decoder
 
 
 def _mask(payload: bytes, key: bytes) -> bytes:
@@ -296,8 +293,8 @@ class LightSocketIO(asyncio.Protocol):
     read when the bytes reach the process (``data_received``).
     """
 
-    def __init__(self, k, auth, on_event, on_close):
-        self.k, self.auth, self.on_event, self.on_close = k, auth, on_event, on_close
+    def __init__(self, k, auth, on_event, on_close, loads=json.loads):
+        self.k, self.auth, self.on_event, self.on_close, self.loads = k, auth, on_event, on_close, loads
         self.buf = bytearray()
         self.upgraded = False
         self.fragments: list[bytes] | None = None
@@ -369,7 +366,7 @@ class LightSocketIO(asyncio.Protocol):
         if kind == "4":  # message: a Socket.IO packet
             sio = text[1:]
             if sio[:1] == "2":  # EVENT on "/" (no ack id on broadcasts)
-                data = json_loads(sio[sio.index("["):])
+                data = self.loads(sio[sio.index("["):])
                 self.on_event(self.k, data[0], data[1] if len(data) > 1 else None, t)
             elif sio[:1] == "0":
                 if not self.connected.done():
@@ -416,11 +413,11 @@ class LightSocketIO(asyncio.Protocol):
                 self.transport.close()
 
 
-async def light_connect(base: str, spec: dict, on_event, on_close, timeout: float):
+async def light_connect(base: str, spec: dict, on_event, on_close, timeout: float, loads=json.loads):
     host, port = base.split("//", 1)[1].rsplit(":", 1)
     loop = asyncio.get_running_loop()
     _, proto = await asyncio.wait_for(loop.create_connection(
-        lambda: LightSocketIO(spec["k"], spec.get("auth"), on_event, on_close), host, int(port)), timeout)
+        lambda: LightSocketIO(spec["k"], spec.get("auth"), on_event, on_close, loads), host, int(port)), timeout)
     key = base64.b64encode(os.urandom(16)).decode()
     # (spec["query"]: the workshop and the screen's id, as the pages send them; nginx routes by them)
     lines = [f"GET /socket.io/?EIO=4&transport=websocket{spec.get('query', '')} HTTP/1.1", f"Host: {host}:{port}",
@@ -436,7 +433,7 @@ async def light_connect(base: str, spec: dict, on_event, on_close, timeout: floa
     return proto
 
 
-async def _client_async(conn, base, specs, concurrency, kind):
+async def _client_async(conn, base, specs, concurrency, kind, loads=json.loads):
     import logging
 
     for name in ("engineio.client", "socketio.client"):  # disconnects are counted, not logged
@@ -490,7 +487,7 @@ async def _client_async(conn, base, specs, concurrency, kind):
         async with sem:
             try:
                 if kind == "light":
-                    clients.append(await light_connect(base, spec, on_event, on_disconnect, 30))
+                    clients.append(await light_connect(base, spec, on_event, on_disconnect, 30, loads))
                     return
                 import socketio
 
@@ -1449,7 +1446,7 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-live-"))
     print(f"Live-loop benchmark: {len(roles)} screens ({roles.count('participant')} participants, "
           f"{roles.count('facilitator')} facilitators, {roles.count('projector')} projector), async mode "
-          f"{args.async_mode}, {procs} client processes ({client_stack(args.client)}), {psutil.cpu_count()} CPUs", flush=True)
+          f"{args.async_mode}, {procs} client processes ({screen_stack(args.client)[2]}), {psutil.cpu_count()} CPUs", flush=True)
     if not args.find_limit and not args.processes:
         print(f"Load: {args.rate:g} sheet writes/s for {args.seconds:g} s after {args.warmup:g} s of warm-up; "
               "app first, then the bare server", flush=True)
@@ -1467,7 +1464,7 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     summary["elapsed_s"] = round(monotonic() - started, 1)
-    summary["client_stack"] = client_stack(args.client)
+    summary["client_stack"] = screen_stack(args.client)[2]
     summary["load_avg_1m_at_start"] = load0
     print("Targets: " + ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in summary["targets_met"].items()))
     print(f"(took {summary['elapsed_s']} s)")

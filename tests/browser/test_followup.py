@@ -50,7 +50,7 @@ def board_page(browser, srv, info, w, h):
     return page
 
 
-@pytest.mark.parametrize("w,h", [(1366, 768), (1024, 768), (360, 740), (1920, 1080)])
+@pytest.mark.parametrize("w,h", [(1366, 768), (1024, 768), (360, 740), (1280, 720), (1920, 1080)])
 def test_board_lays_out_and_filters(browser, demo, w, h):
     srv, info = demo
     board = info["session"].get(api(srv, info, "/followup")).json()
